@@ -1,0 +1,164 @@
+"""Every named database constraint refuses the row it exists to refuse."""
+
+import datetime as dt
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from delegations.models import DelegationMember
+from delegations.tests.factories import DelegationFactory, DelegationMemberFactory, ParticipantFactory
+from notifications.models import Notification
+from partners.models import City, Organisation
+from partners.tests.factories import CityFactory, NetworkMembershipFactory, OrganisationFactory
+from visits.models import StudyVisit
+from visits.tests.factories import (
+    FollowUpFactory,
+    ItineraryItemFactory,
+    ProgrammeFactory,
+    StudyVisitFactory,
+    ThemeFactory,
+    VisitStopFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _city_duplicate():
+    CityFactory(name="Liège", region="Wallonia", country="BE")
+    CityFactory(name="LIÈGE", region="wallonia", country="BE")
+
+
+def _city_without_zone():
+    City.objects.create(name="Nowhere", country="BE", timezone="")
+
+
+def _organisation_duplicate():
+    OrganisationFactory(name="Efus")
+    OrganisationFactory(name="EFUS")
+
+
+def _membership_duplicate():
+    membership = NetworkMembershipFactory(since=dt.date(2019, 11, 15))
+    NetworkMembershipFactory(city=membership.city, network=membership.network, since=dt.date(2019, 11, 15))
+
+
+def _membership_ends_before_start():
+    NetworkMembershipFactory(since=dt.date(2020, 1, 1), until=dt.date(2019, 1, 1))
+
+
+def _participant_duplicate_email():
+    ParticipantFactory(email="camille@example.org")
+    ParticipantFactory(email="Camille@Example.org")
+
+
+def _member_twice():
+    member = DelegationMemberFactory()
+    DelegationMember.objects.create(delegation=member.delegation, participant=member.participant)
+
+
+def _programme_duplicate():
+    ProgrammeFactory(name="City Pair")
+    ProgrammeFactory(name="city pair")
+
+
+def _theme_duplicate():
+    ThemeFactory(name="Restorative justice")
+    ThemeFactory(name="restorative JUSTICE")
+
+
+def _visit_ends_before_start():
+    StudyVisitFactory(starts_on=dt.date(2019, 11, 9), ends_on=dt.date(2019, 11, 3))
+
+
+def _visit_published_without_date():
+    StudyVisitFactory(status=StudyVisit.Status.PUBLISHED, published_at=None)
+
+
+def _stop_same_position():
+    stop = VisitStopFactory(position=1)
+    VisitStopFactory(visit=stop.visit, position=1)
+
+
+def _stop_departs_before_arrival():
+    VisitStopFactory(arrives_on=dt.date(2019, 11, 5), departs_on=dt.date(2019, 11, 4))
+
+
+def _item_ends_before_start():
+    start = dt.datetime(2019, 11, 4, 15, tzinfo=dt.UTC)
+    ItineraryItemFactory(starts_at=start, ends_at=start - dt.timedelta(minutes=1))
+
+
+def _item_ends_when_it_starts():
+    start = dt.datetime(2019, 11, 4, 15, tzinfo=dt.UTC)
+    ItineraryItemFactory(starts_at=start, ends_at=start)
+
+
+def _follow_up_two_owners():
+    FollowUpFactory(owner_organisation=OrganisationFactory())
+
+
+def _follow_up_no_owner():
+    FollowUpFactory(owner_city=None)
+
+
+def _notification_sent_without_date():
+    Notification.objects.create(
+        key="k", kind="test", to_email="a@example.org", subject="s", body_text="b", status="sent", sent_at=None
+    )
+
+
+@pytest.mark.parametrize(
+    ("make_bad_row", "constraint"),
+    [
+        (_city_duplicate, "partners_city_unique_name_region_country"),
+        (_city_without_zone, "partners_city_timezone_not_empty"),
+        (_organisation_duplicate, "partners_organisation_unique_name"),
+        (_membership_duplicate, "partners_membership_unique_city_network_since"),
+        (_membership_ends_before_start, "partners_membership_until_after_since"),
+        (_participant_duplicate_email, "delegations_participant_unique_email"),
+        (_member_twice, "delegations_member_unique_participant"),
+        (_programme_duplicate, "visits_programme_unique_name"),
+        (_theme_duplicate, "visits_theme_unique_name"),
+        (_visit_ends_before_start, "visits_visit_ends_after_start"),
+        (_visit_published_without_date, "visits_visit_published_has_date"),
+        (_stop_same_position, "visits_stop_unique_position"),
+        (_stop_departs_before_arrival, "visits_stop_departs_after_arrival"),
+        (_item_ends_before_start, "visits_item_ends_after_start"),
+        (_item_ends_when_it_starts, "visits_item_ends_after_start"),
+        (_follow_up_two_owners, "visits_followup_exactly_one_owner"),
+        (_follow_up_no_owner, "visits_followup_exactly_one_owner"),
+        (_notification_sent_without_date, "notifications_sent_has_date"),
+    ],
+)
+def test_constraint_refuses_bad_row(make_bad_row, constraint):
+    with pytest.raises(IntegrityError, match=constraint), transaction.atomic():
+        make_bad_row()
+
+
+def test_participants_without_email_may_share_the_blank():
+    ParticipantFactory(email="")
+    ParticipantFactory(email="")
+
+    assert DelegationMember.objects.count() == 0
+
+
+def test_same_participant_may_join_two_delegations():
+    participant = ParticipantFactory()
+
+    DelegationMemberFactory(participant=participant, delegation=DelegationFactory())
+    DelegationMemberFactory(participant=participant, delegation=DelegationFactory())
+
+    assert participant.memberships.count() == 2
+
+
+def test_organisation_kinds_cover_the_brief():
+    assert set(Organisation.Kind.values) == {
+        "network",
+        "ngo",
+        "embassy",
+        "government",
+        "municipality",
+        "police",
+        "civil_society",
+        "academic",
+    }

@@ -1,0 +1,83 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import FollowUp, ItineraryItem, Programme, StudyVisit, Theme, VisitStop
+
+
+class VisitStopInline(admin.TabularInline):
+    model = VisitStop
+    extra = 0
+    autocomplete_fields = ["city"]
+
+
+class ItineraryItemInline(admin.TabularInline):
+    model = ItineraryItem
+    extra = 0
+    fields = ["starts_at", "ends_at", "city", "kind", "title", "venue", "status"]
+    autocomplete_fields = ["city"]
+    show_change_link = True
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["name", "organiser", "created_at"]
+    search_fields = ["name", "organiser__name"]
+    list_filter = ["organiser", "partner_networks"]
+    list_select_related = ["organiser"]
+    autocomplete_fields = ["organiser", "supporters", "partner_networks", "officers"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_fr", "slug"]
+    search_fields = ["name", "name_fr", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(StudyVisit)
+class StudyVisitAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "programme", "starts_on", "ends_on", "status", "delegation"]
+    list_filter = ["status", "programme", "themes"]
+    search_fields = ["title", "summary", "programme__name", "delegation__name"]
+    list_select_related = ["programme", "delegation"]
+    autocomplete_fields = ["programme", "delegation", "themes"]
+    date_hierarchy = "starts_on"
+    inlines = [VisitStopInline, ItineraryItemInline]
+
+
+@admin.register(ItineraryItem)
+class ItineraryItemAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "visit", "city", "kind", "starts_at", "ends_at", "status"]
+    list_filter = ["kind", "status", "city", "visit__programme"]
+    search_fields = ["title", "venue", "address", "visit__title", "host_contact"]
+    list_select_related = ["visit", "city"]
+    autocomplete_fields = ["visit", "city", "host_organisations", "themes"]
+    date_hierarchy = "starts_at"
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "visit", "owner", "due_on", "status"]
+    list_filter = ["status", "themes", "visit__programme"]
+    search_fields = ["title", "description", "outcome", "visit__title"]
+    list_select_related = ["visit", "owner_participant", "owner_organisation", "owner_city"]
+    autocomplete_fields = [
+        "visit",
+        "owner_participant",
+        "owner_organisation",
+        "owner_city",
+        "themes",
+        "resulting_membership",
+    ]
+    date_hierarchy = "due_on"
+
+
+@admin.register(VisitStop)
+class VisitStopAdmin(admin.ModelAdmin):
+    list_display = ["visit", "position", "city", "arrives_on", "departs_on"]
+    list_filter = ["city"]
+    search_fields = ["visit__title", "city__name"]
+    list_select_related = ["visit", "city"]
+    autocomplete_fields = ["visit", "city"]
+    date_hierarchy = "arrives_on"

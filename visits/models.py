@@ -1,0 +1,338 @@
+"""Programmes, study visits, their itineraries and what follows them."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from delegations.models import Delegation, Participant
+from partners.models import City, NetworkMembership, Organisation
+
+
+def default_reminder_days() -> list[int]:
+    return [7, 1]
+
+
+def validate_reminder_days(value) -> None:
+    if not isinstance(value, list) or not all(isinstance(day, int) and 0 <= day <= 365 for day in value):
+        raise ValidationError(_("Give reminder days as a list of whole numbers between 0 and 365, e.g. [7, 1]."))
+
+
+class Programme(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    # Organisations outlive programmes; one that still organises a programme cannot vanish.
+    organiser = models.ForeignKey(
+        Organisation, verbose_name=_("organiser"), on_delete=models.PROTECT, related_name="organised_programmes"
+    )
+    supporters = models.ManyToManyField(
+        Organisation, verbose_name=_("supporting organisations"), blank=True, related_name="supported_programmes"
+    )
+    partner_networks = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("partner networks"),
+        blank=True,
+        related_name="network_programmes",
+        limit_choices_to={"kind": Organisation.Kind.NETWORK},
+    )
+    officers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("programme officers"), blank=True, related_name="programmes"
+    )
+    reminder_days = models.JSONField(
+        _("reminder days before a visit"),
+        default=default_reminder_days,
+        validators=[validate_reminder_days],
+        help_text=_("Days before a visit starts on which delegates are reminded, e.g. [7, 1]."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="visits_programme_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class Theme(models.Model):
+    name = models.CharField(_("name (English)"), max_length=120)
+    name_fr = models.CharField(_("name (French)"), max_length=120, blank=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="visits_theme_unique_name")]
+
+    def __str__(self):
+        return self.localized_name
+
+    @property
+    def localized_name(self) -> str:
+        if self.name_fr and (get_language() or "").startswith("fr"):
+            return self.name_fr
+        return self.name
+
+
+class StudyVisit(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="visits"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    # The travelling group is kept while any visit records it; a draft may not have one yet.
+    delegation = models.ForeignKey(
+        Delegation,
+        verbose_name=_("travelling delegation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="visits",
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="visits")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    summary = models.TextField(_("summary"), blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[themes])
+
+    class Meta:
+        verbose_name = _("study visit")
+        verbose_name_plural = _("study visits")
+        ordering = ["-starts_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="visits_visit_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["draft", "cancelled"]) | models.Q(published_at__isnull=False),
+                name="visits_visit_published_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.starts_on:%Y-%m-%d})"
+
+    def get_absolute_url(self):
+        return reverse("visits:visit_detail", args=[self.pk])
+
+    @property
+    def is_published(self) -> bool:
+        return self.status in (self.Status.PUBLISHED, self.Status.COMPLETED)
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("A visit cannot end before it starts.")})
+
+
+class VisitStop(models.Model):
+    """A host city of a visit, in the order the delegation travels."""
+
+    visit = models.ForeignKey(StudyVisit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="stops")
+    city = models.ForeignKey(City, verbose_name=_("city"), on_delete=models.PROTECT, related_name="visit_stops")
+    position = models.PositiveSmallIntegerField(_("order"), default=1)
+    arrives_on = models.DateField(_("arrives on"))
+    departs_on = models.DateField(_("departs on"))
+
+    class Meta:
+        verbose_name = _("host city")
+        verbose_name_plural = _("host cities")
+        ordering = ["visit", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "position"], name="visits_stop_unique_position"),
+            models.CheckConstraint(
+                condition=models.Q(departs_on__gte=models.F("arrives_on")), name="visits_stop_departs_after_arrival"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.city.name} ({self.arrives_on:%d %b}–{self.departs_on:%d %b})"
+
+    def clean(self):
+        if self.arrives_on and self.departs_on and self.departs_on < self.arrives_on:
+            raise ValidationError({"departs_on": _("A stop cannot end before it starts.")})
+        if self.visit_id and self.arrives_on and self.departs_on:
+            visit = self.visit
+            if self.arrives_on < visit.starts_on or self.departs_on > visit.ends_on:
+                raise ValidationError(
+                    _("The dates in %(city)s must lie within the visit (%(start)s to %(end)s)."),
+                    params={
+                        "city": self.city.name if self.city_id else "",
+                        "start": visit.starts_on,
+                        "end": visit.ends_on,
+                    },
+                )
+
+
+class ItineraryItem(models.Model):
+    class Kind(models.TextChoices):
+        MEETING = "meeting", _("Meeting")
+        SITE_VISIT = "site_visit", _("Site visit")
+        WORKSHOP = "workshop", _("Workshop")
+        TRAVEL = "travel", _("Travel")
+        MEAL = "meal", _("Meal")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        CONFIRMED = "confirmed", _("Confirmed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    visit = models.ForeignKey(
+        StudyVisit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="itinerary_items"
+    )
+    city = models.ForeignKey(City, verbose_name=_("city"), on_delete=models.PROTECT, related_name="itinerary_items")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MEETING)
+    title = models.CharField(_("title"), max_length=200)
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED)
+    host_organisations = models.ManyToManyField(
+        Organisation, verbose_name=_("host organisations"), blank=True, related_name="hosted_items"
+    )
+    host_contact = models.CharField(_("host contact"), max_length=200, blank=True)
+    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="itinerary_items")
+    description = models.TextField(_("description"), blank=True)
+    notes_for_delegates = models.TextField(_("notes for delegates"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[host_organisations, themes])
+
+    class Meta:
+        verbose_name = _("itinerary item")
+        verbose_name_plural = _("itinerary items")
+        ordering = ["starts_at", "ends_at", "pk"]
+        indexes = [models.Index(fields=["visit", "starts_at"], name="visits_item_visit_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="visits_item_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} – {self.local_start:%Y-%m-%d %H:%M %Z}"
+
+    @property
+    def local_start(self) -> dt.datetime:
+        return self.starts_at.astimezone(self.city.zone)
+
+    @property
+    def local_end(self) -> dt.datetime:
+        return self.ends_at.astimezone(self.city.zone)
+
+    def clean(self):
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("An item must end after it starts.")
+        if self.visit_id and self.city_id and self.starts_at and self.ends_at and not errors:
+            visit = self.visit
+            if self.local_start.date() < visit.starts_on or self.local_end.date() > visit.ends_on:
+                errors["starts_at"] = _(
+                    "This item falls outside the visit's dates (%(start)s to %(end)s) in %(city)s's local time."
+                ) % {"start": visit.starts_on, "end": visit.ends_on, "city": self.city.name}
+        if errors:
+            raise ValidationError(errors)
+
+
+class FollowUp(models.Model):
+    """A commitment made after a visit, owned by a person, an organisation or a city."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
+
+    # Commitments outlive the visit record: a visit with follow-ups cannot be deleted, only cancelled.
+    visit = models.ForeignKey(StudyVisit, verbose_name=_("visit"), on_delete=models.PROTECT, related_name="follow_ups")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    owner_participant = models.ForeignKey(
+        Participant,
+        verbose_name=_("owner (person)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+    )
+    owner_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("owner (organisation)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+    )
+    owner_city = models.ForeignKey(
+        City, verbose_name=_("owner (city)"), on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups"
+    )
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    outcome = models.TextField(_("outcome"), blank=True)
+    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="follow_ups")
+    # The membership change this commitment led to, if any; the membership is the record of fact.
+    resulting_membership = models.ForeignKey(
+        NetworkMembership,
+        verbose_name=_("resulting network membership"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[themes])
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(owner_participant__isnull=False, owner_organisation__isnull=True, owner_city__isnull=True)
+                    | models.Q(
+                        owner_participant__isnull=True, owner_organisation__isnull=False, owner_city__isnull=True
+                    )
+                    | models.Q(
+                        owner_participant__isnull=True, owner_organisation__isnull=True, owner_city__isnull=False
+                    )
+                ),
+                name="visits_followup_exactly_one_owner",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def owner(self):
+        return self.owner_participant or self.owner_organisation or self.owner_city
+
+    def clean(self):
+        owners = [self.owner_participant_id, self.owner_organisation_id, self.owner_city_id]
+        if sum(owner is not None for owner in owners) != 1:
+            raise ValidationError(_("Choose exactly one owner: a person, an organisation or a city."))
