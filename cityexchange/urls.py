@@ -13,6 +13,10 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", home, name="home"),
     path("", include("visits.urls")),
+    path("my/", include("visits.delegate_urls")),
+    path("", include("partners.urls")),
+    path("", include("delegations.urls")),
+    path("", include("notifications.urls")),
     prefix_default_language=False,
 )
 
