@@ -15,3 +15,21 @@ def superuser(db):
 def admin_client(client, superuser):
     client.force_login(superuser)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(settings):
+    """Rate limits and cached pages live in Redis: each test starts from none of them.
+
+    Only this run's keys (its own prefix) are deleted, never the Celery broker's.
+    """
+    from django.core.cache import cache
+
+    yield
+    prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+    if hasattr(cache, "_cache") and hasattr(cache._cache, "get_client"):
+        client = cache._cache.get_client(None, write=True)
+        for key in client.scan_iter(match=f"{prefix}:*"):
+            client.delete(key)
+    else:
+        cache.clear()

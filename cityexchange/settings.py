@@ -33,11 +33,13 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.humanize",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "allauth",
     "allauth.account",
+    "allauth.usersessions",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
@@ -61,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "cityexchange.middleware.SessionLifetimeMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -195,8 +199,14 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Sessions: an idle timeout (the cookie's age, renewed on every request) and an absolute
+# lifetime counted from sign-in (cityexchange/middleware.py). Users see and end their
+# sessions at /accounts/sessions/ (allauth.usersessions), and a password change ends the others.
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_TIMEOUT", default=60 * 60 * 2)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ABSOLUTE_LIFETIME = env.int("SESSION_ABSOLUTE_LIFETIME", default=60 * 60 * 12)
+USERSESSIONS_TRACK_ACTIVITY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
