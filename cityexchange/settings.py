@@ -229,3 +229,7 @@ LOGGING = {
 }
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="")
+
+# Dietary, accessibility and emergency-contact data are cleared this long after a
+# participant's last visit ends (visits/privacy.py, run daily by beat).
+PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=180)
