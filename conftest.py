@@ -1,7 +1,9 @@
 """Fixtures shared by every app's tests."""
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 
 @pytest.fixture
@@ -15,3 +17,10 @@ def superuser(db):
 def admin_client(client, superuser):
     client.force_login(superuser)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _reset_language():
+    """A request to a /fr/ URL leaves French active in the thread; later tests' reverse() would follow it."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -16,6 +16,7 @@ urlpatterns += i18n_patterns(
     path("", home, name="home"),
     path("", include("visits.urls")),
     path("my/", include("visits.delegate_urls")),
+    path("", include("visits.officer_delegate_urls")),
     path("", include("partners.urls")),
     path("", include("delegations.urls")),
     path("", include("notifications.urls")),

@@ -7,6 +7,7 @@ from functools import cache
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
 from .models import LETTER_PLACEHOLDERS, Accommodation, InvitationLetterTemplate, PersonalTravel
@@ -120,7 +121,7 @@ class AccommodationForm(forms.ModelForm):
 class InvitationLetterTemplateForm(forms.ModelForm):
     class Meta:
         model = InvitationLetterTemplate
-        fields = ["language", "subject", "body", "signatory"]
+        fields = ["subject", "body", "signatory"]
         widgets = {"body": forms.Textarea(attrs={"rows": 14})}
 
     def __init__(self, *args, **kwargs):
@@ -128,3 +129,37 @@ class InvitationLetterTemplateForm(forms.ModelForm):
         names = ", ".join(f"{{{name}}}" for name in LETTER_PLACEHOLDERS)
         self.fields["body"].help_text = _("Placeholders you can use: %(names)s") % {"names": names}
         self.helper = _helper(_("Save"))
+
+
+class InvitationPasswordForm(forms.Form):
+    """Choose a password from an invitation link; checked against the project's password rules."""
+
+    password1 = forms.CharField(
+        label=_("New password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label=_("New password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, *args, participant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.participant = participant
+        self.helper = _helper(_("Set my password and sign in"))
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ: type the same password twice."))
+        elif first:
+            person = get_user_model()(
+                username=self.participant.email,
+                email=self.participant.email,
+                first_name=self.participant.first_name,
+                last_name=self.participant.last_name,
+            )
+            try:
+                password_validation.validate_password(first, person)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned

@@ -15,4 +15,5 @@ urlpatterns = [
     path("visits/<int:pk>/hotel/<int:stay_pk>/", delegate_views.stay_edit, name="stay_edit"),
     path("calendar/", delegate_views.calendar_settings, name="calendar"),
     path("calendar/<str:token>.ics", delegate_views.feed, name="feed"),
+    path("invitation/<str:token>/", delegate_views.invitation_accept, name="invitation_accept"),
 ]

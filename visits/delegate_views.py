@@ -9,6 +9,7 @@ import hashlib
 from itertools import groupby
 
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
@@ -22,12 +23,16 @@ from django.utils.http import http_date
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import override
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET
 
 from delegations.models import Participant
+from delegations.services import InvitationState, invitation_for_token, invitation_state
+from delegations.services import invitation_accept as invitation_accept_service
 
 from .calendar import calendar_for_items
-from .delegate_forms import AccommodationForm, PersonalTravelForm
+from .delegate_forms import AccommodationForm, InvitationPasswordForm, PersonalTravelForm
 from .models import Accommodation, CalendarFeedToken, ItineraryItem, PersonalTravel, StudyVisit
 from .pdf import pdf_from_template
 from .selectors import (
@@ -296,3 +301,26 @@ def service_worker(request):
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "no-cache"
     return response
+
+
+@sensitive_post_parameters("password1", "password2")
+@never_cache
+def invitation_accept(request, token: str):
+    """The one-time link from an invitation email: choose a password, get signed in."""
+    invitation = invitation_for_token(token)
+    state = invitation_state(invitation)
+    if state != InvitationState.VALID:
+        status = 404 if state == InvitationState.UNKNOWN else 410
+        return render(request, "visits/delegate/invitation_invalid.html", {"state": state}, status=status)
+    participant = invitation.member.participant
+    form = InvitationPasswordForm(request.POST or None, participant=participant)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invitation_accept_service(invitation, password=form.cleaned_data["password1"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome! Your password is set; sign in with your email address from now on."))
+            return redirect("my:visit_list")
+    return render(request, "visits/delegate/invitation_accept.html", {"form": form, "participant": participant})

@@ -551,3 +551,11 @@ class InvitationLetterTemplate(models.Model):
 
     def __str__(self):
         return f"{self.programme} ({self.get_language_display()})"
+
+    def fill(self, values: dict[str, str]) -> tuple[str, str]:
+        """The subject and body with each {placeholder} replaced by its value."""
+
+        def replace(match):
+            return str(values.get(match.group(1), match.group(0)))
+
+        return LETTER_PLACEHOLDER_RE.sub(replace, self.subject), LETTER_PLACEHOLDER_RE.sub(replace, self.body)
