@@ -27,8 +27,10 @@
   if (!("serviceWorker" in navigator)) return;
   navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(() => navigator.serviceWorker.ready).then((registration) => {
     const urls = status && status.dataset.cacheUrls ? status.dataset.cacheUrls.split(" ").filter(Boolean) : [];
-    if (registration.active && urls.length) {
-      registration.active.postMessage({ type: "save", urls: urls });
+    const assets = Array.from(document.querySelectorAll("link[rel=stylesheet][href], script[src]"))
+      .map((element) => element.href || element.src);
+    if (registration.active) {
+      registration.active.postMessage({ type: "save", urls: urls, assets: assets });
     }
   }).catch(() => {});
 })();

@@ -54,19 +54,23 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
+/* Save what the page asks for unless it is saved already (pages refresh themselves network-first). */
+function keep(cacheName, urls) {
+  if (!Array.isArray(urls)) return Promise.resolve();
+  return caches.open(cacheName).then((cache) =>
+    Promise.all(urls.map((url) =>
+      cache.match(url).then((hit) => hit || fetch(url, { credentials: "same-origin" })
+        .then((response) => (response.ok && !response.redirected ? cache.put(url, response) : null))
+        .catch(() => null))
+    ))
+  );
+}
+
 self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "forget") {
     event.waitUntil(caches.delete(PAGES));
-  } else if (data.type === "save" && Array.isArray(data.urls)) {
-    event.waitUntil(
-      caches.open(PAGES).then((cache) =>
-        Promise.all(data.urls.map((url) =>
-          cache.match(url).then((hit) => hit || fetch(url, { credentials: "same-origin" })
-            .then((response) => (response.ok ? cache.put(url, response) : null))
-            .catch(() => null))
-        ))
-      )
-    );
+  } else if (data.type === "save") {
+    event.waitUntil(Promise.all([keep(PAGES, data.urls), keep(STATIC, data.assets)]));
   }
 });

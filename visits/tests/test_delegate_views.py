@@ -514,3 +514,33 @@ def test_itinerary_page_has_no_inline_script_or_style(signed_in, visit):
 
 def test_ends_before_start_constraint_on_items_kept(visit):
     assert ItineraryItem.objects.count() == 0
+
+
+@pytest.fixture
+def demo(settings):
+    from django.core.management import call_command
+
+    settings.DEMO_PASSWORD = "demo-password-for-tests"
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    return get_user_model().objects.get(email="delegate@example.org")
+
+
+def test_demo_delegate_sees_the_2019_visit_and_nothing_else(client, demo):
+    client.force_login(demo)
+    november = StudyVisit.objects.get(title="Belgian delegation in Nashville, Chattanooga and Washington DC")
+    others = StudyVisit.objects.exclude(pk=november.pk)
+
+    listed = client.get(reverse("my:visit_list")).context
+
+    assert listed["upcoming"] + listed["past"] == [november]
+    assert others.count() == 3
+    for other in others:
+        for name in ("my:itinerary", "my:visit_ics", "my:visit_pdf"):
+            assert client.get(reverse(name, args=[other.pk])).status_code == 404
+    _feed, token = calendar_feed_token_create(demo.participant, by=demo)
+    events = _events(client.get(reverse("my:feed", args=[token])).content)
+    assert {str(event["UID"]) for event in events} == {
+        f"item-{pk}@cityexchange" for pk in november.itinerary_items.values_list("pk", flat=True)
+    }
+    pdf = client.get(reverse("my:visit_pdf", args=[november.pk]))
+    assert pdf.content.startswith(b"%PDF")
