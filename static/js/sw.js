@@ -24,6 +24,9 @@ async function networkFirst(request) {
     const response = await fetch(request);
     if (response.ok && !response.redirected) {
       await cache.put(request, response.clone());
+    } else if (response.redirected || response.status === 404) {
+      // Signed out, or no longer this person's visit: keep nothing of it on the phone.
+      await (response.redirected ? caches.delete(PAGES) : cache.delete(request, { ignoreSearch: true }));
     }
     return response;
   } catch (error) {
