@@ -1,7 +1,9 @@
 """Fixtures shared by every app's tests."""
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 
 @pytest.fixture
@@ -18,7 +20,7 @@ def admin_client(client, superuser):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache(settings):
+def _fresh_cache():
     """Rate limits and cached pages live in Redis: each test starts from none of them.
 
     Only this run's keys (its own prefix) are deleted, never the Celery broker's.
@@ -33,3 +35,10 @@ def _fresh_cache(settings):
             client.delete(key)
     else:
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _reset_language():
+    """A request to a /fr/ URL leaves French active in the thread; later tests' reverse() would follow it."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

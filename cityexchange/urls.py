@@ -3,10 +3,12 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from visits.delegate_views import service_worker
 from visits.views import home
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("sw.js", service_worker, name="service_worker"),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
@@ -14,6 +16,7 @@ urlpatterns += i18n_patterns(
     path("", home, name="home"),
     path("", include("visits.urls")),
     path("my/", include("visits.delegate_urls")),
+    path("", include("visits.officer_delegate_urls")),
     path("", include("partners.urls")),
     path("", include("delegations.urls")),
     path("", include("notifications.urls")),

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Delegation, DelegationMember, Participant
+from .models import Delegation, DelegationMember, Invitation, Participant
 
 
 class DelegationMemberInline(admin.TabularInline):
@@ -37,3 +37,14 @@ class DelegationMemberAdmin(SimpleHistoryAdmin):
     search_fields = ["participant__first_name", "participant__last_name", "delegation__name"]
     list_select_related = ["participant", "delegation"]
     autocomplete_fields = ["participant", "delegation"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["member", "created_at", "expires_at", "used_at", "superseded_at", "sent_by"]
+    list_filter = ["used_at", "superseded_at"]
+    search_fields = ["member__participant__first_name", "member__participant__last_name", "member__participant__email"]
+    list_select_related = ["member__participant", "member__delegation", "sent_by"]
+    autocomplete_fields = ["member", "sent_by"]
+    readonly_fields = ["created_at"]
+    date_hierarchy = "created_at"

@@ -8,6 +8,8 @@ from simple_history.models import HistoricalRecords
 
 from partners.models import City, Organisation
 
+from .tokens import token_hash_unusable
+
 
 class Participant(models.Model):
     class Profession(models.TextChoices):
@@ -155,3 +157,43 @@ class DelegationMember(models.Model):
 
     def __str__(self):
         return f"{self.participant} – {self.delegation} ({self.get_role_display()})"
+
+
+class Invitation(models.Model):
+    """One invitation email sent to a delegation member: a one-time link to set a password.
+
+    Only a hash of the link's token is stored. Sending again supersedes the earlier links.
+    """
+
+    member = models.ForeignKey(
+        DelegationMember, verbose_name=_("member"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    token_hash = models.CharField(
+        _("token hash"), max_length=64, unique=True, editable=False, default=token_hash_unusable
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    superseded_at = models.DateTimeField(_("superseded"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("created_at")),
+                name="delegations_invitation_expires_after_sent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member.participant} ({self.created_at:%Y-%m-%d})"

@@ -1,0 +1,326 @@
+"""The delegate's side: my visits, the itinerary by day, calendar files and the personal feed.
+
+Every object is fetched through a delegate selector, so another delegate's visit, travel
+or feed answers 404.
+"""
+
+import datetime as dt
+import hashlib
+from itertools import groupby
+
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.core.exceptions import ValidationError
+from django.db.models import Case, Count, IntegerField, Max, Value, When
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET
+
+from delegations.models import Participant
+from delegations.services import InvitationState, invitation_for_token, invitation_state
+from delegations.services import invitation_accept as invitation_accept_service
+
+from .calendar import calendar_for_items
+from .delegate_forms import AccommodationForm, InvitationPasswordForm, PersonalTravelForm
+from .models import Accommodation, CalendarFeedToken, ItineraryItem, PersonalTravel, StudyVisit
+from .pdf import pdf_from_template
+from .selectors import (
+    accommodations_for,
+    co_delegates_for_visit,
+    feed_participant_for_token,
+    itinerary_for_visit,
+    personal_travel_for,
+    visits_for_delegate,
+    visits_for_participant,
+)
+from .services import (
+    accommodation_save,
+    calendar_feed_token_create,
+    calendar_feed_token_revoke,
+    itinerary_seen,
+    personal_travel_save,
+)
+
+NEW_FEED_LINK_SESSION_KEY = "my:new_feed_link"
+
+
+def _participant(user) -> Participant | None:
+    return Participant.objects.select_related("home_city").filter(user=user).first()
+
+
+def _delegate_visit(request, pk: int) -> tuple[StudyVisit, Participant]:
+    visit = get_object_or_404(visits_for_delegate(request.user).prefetch_related("stops__city"), pk=pk)
+    participant = _participant(request.user)
+    if participant is None:  # pragma: no cover - the selector already requires one
+        raise Http404
+    return visit, participant
+
+
+@login_required
+@require_GET
+def visit_list(request):
+    today = timezone.localdate()
+    visits = visits_for_delegate(request.user).annotate(
+        past=Case(When(ends_on__lt=today, then=Value(1)), default=Value(0), output_field=IntegerField())
+    )
+    upcoming = [visit for visit in visits.order_by("past", "starts_on") if not visit.past]
+    past = [visit for visit in visits.order_by("-starts_on") if visit.past]
+    return render(request, "visits/delegate/visit_list.html", {"upcoming": upcoming, "past": past})
+
+
+def itinerary_context(visit: StudyVisit, participant: Participant, *, last_seen: dt.datetime | None = None) -> dict:
+    """What the itinerary page and its PDF show: items by local day, the person's own travel, co-delegates."""
+    home_zone = participant.home_zone
+    items = list(itinerary_for_visit(visit))
+    for item in items:
+        local_offset = item.local_start.utcoffset()
+        item.home_differs = bool(home_zone) and item.starts_at.astimezone(home_zone).utcoffset() != local_offset
+        item.changed = last_seen is not None and item.updated_at > last_seen
+    days = [(day, list(day_items)) for day, day_items in groupby(items, key=lambda item: item.local_start.date())]
+    return {
+        "visit": visit,
+        "participant": participant,
+        "home_zone": home_zone.key if home_zone else "",
+        "days": days,
+        "changed_count": sum(item.changed for item in items),
+        "last_seen": last_seen,
+        "travel": list(personal_travel_for(visit, participant)),
+        "accommodations": list(accommodations_for(visit, participant)),
+        "co_delegates": list(co_delegates_for_visit(visit)),
+        "generated_at": timezone.now(),
+    }
+
+
+@login_required
+@require_GET
+def itinerary(request, pk: int):
+    visit, participant = _delegate_visit(request, pk)
+    last_seen = itinerary_seen(visit, participant=participant)
+    context = itinerary_context(visit, participant, last_seen=last_seen)
+    return render(request, "visits/delegate/itinerary.html", context)
+
+
+def _ics_response(calendar, *, filename: str, attachment: bool) -> HttpResponse:
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    disposition = "attachment" if attachment else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def visit_ics(request, pk: int):
+    visit, participant = _delegate_visit(request, pk)
+    calendar = calendar_for_items(
+        itinerary_for_visit(visit),
+        name=visit.title,
+        travel=personal_travel_for(visit, participant),
+        accommodations=accommodations_for(visit, participant),
+    )
+    return _ics_response(calendar, filename=f"{slugify(visit.title)[:60]}.ics", attachment=True)
+
+
+def _feed_validators(participant: Participant) -> tuple[str, dt.datetime | None]:
+    """An ETag and a Last-Modified time from cheap aggregates: nothing is rendered to compute them."""
+    visits = list(visits_for_participant(participant).order_by("pk").values_list("pk", "updated_at"))
+    visit_ids = [pk for pk, _updated in visits]
+    parts = [participant.pk, visits]
+    stamps = [updated for _pk, updated in visits]
+    for model in (ItineraryItem, PersonalTravel, Accommodation):
+        rows = model.objects.filter(visit_id__in=visit_ids)
+        if model is not ItineraryItem:
+            rows = rows.filter(participant=participant)
+        aggregate = rows.aggregate(latest=Max("updated_at"), count=Count("pk"))
+        parts.append((aggregate["latest"], aggregate["count"]))
+        stamps.append(aggregate["latest"])
+    etag = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    known = [stamp for stamp in stamps if stamp is not None]
+    return f'"{etag}"', max(known) if known else None
+
+
+@require_GET
+def feed(request, token: str):
+    participant = feed_participant_for_token(token)
+    if participant is None:
+        raise Http404
+    etag, last_modified = _feed_validators(participant)
+    last_modified_ts = int(last_modified.timestamp()) if last_modified else None
+    not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified_ts)
+    if not_modified is None:
+        visits = visits_for_participant(participant)
+        items = (
+            ItineraryItem.objects.filter(visit__in=visits)
+            .select_related("city")
+            .prefetch_related("host_organisations", "themes")
+            .order_by("starts_at", "pk")
+        )
+        with override(participant.preferred_language):
+            calendar = calendar_for_items(
+                items,
+                name=_("CityExchange: %(name)s") % {"name": participant.full_name},
+                travel=PersonalTravel.objects.filter(participant=participant, visit__in=visits),
+                accommodations=Accommodation.objects.filter(participant=participant, visit__in=visits).select_related(
+                    "city"
+                ),
+            )
+        response = _ics_response(calendar, filename="cityexchange.ics", attachment=False)
+    else:
+        response = not_modified
+    response["ETag"] = etag
+    if last_modified_ts:
+        response["Last-Modified"] = http_date(last_modified_ts)
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@login_required
+def calendar_settings(request):
+    participant = _participant(request.user)
+    if participant is None:
+        raise Http404
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "revoke":
+            calendar_feed_token_revoke(participant, by=request.user)
+            messages.success(request, _("Your calendar link is revoked: calendars subscribed to it stop updating."))
+        elif action == "create":
+            _feed, token = calendar_feed_token_create(participant, by=request.user)
+            request.session[NEW_FEED_LINK_SESSION_KEY] = token
+        else:
+            messages.error(request, _("Choose whether to create or revoke your calendar link."))
+        return redirect("my:calendar")
+    token = request.session.pop(NEW_FEED_LINK_SESSION_KEY, None)
+    active = CalendarFeedToken.objects.filter(participant=participant, revoked_at__isnull=True).first()
+    feed_url = request.build_absolute_uri(reverse("my:feed", args=[token])) if token else ""
+    webcal_url = "webcal://" + feed_url.split("://", 1)[1] if feed_url else ""
+    return render(
+        request,
+        "visits/delegate/calendar.html",
+        {"active": active, "feed_url": feed_url, "webcal_url": webcal_url},
+    )
+
+
+@login_required
+@require_GET
+def visit_pdf(request, pk: int):
+    visit, participant = _delegate_visit(request, pk)
+    context = itinerary_context(visit, participant)
+    pdf = pdf_from_template("visits/delegate/itinerary_pdf.html", context)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{slugify(visit.title)[:60]}.pdf"'
+    return response
+
+
+def own_record_edit(request, *, visit, participant, model, form_class, record_pk, done_url, template_context=None):
+    """Create or edit one member's travel leg or hotel, fetched within (visit, participant) so others 404."""
+    instance = get_object_or_404(model, pk=record_pk, visit=visit, participant=participant) if record_pk else None
+    if instance is None:
+        instance = model(visit=visit, participant=participant)
+    form_kwargs = {"instance": instance}
+    if form_class is PersonalTravelForm:
+        first_stop = visit.stops.select_related("city").first()
+        form_kwargs["default_departure_zone"] = participant.home_city.timezone if participant.home_city_id else ""
+        form_kwargs["default_arrival_zone"] = first_stop.city.timezone if first_stop else ""
+    if request.method == "POST":
+        if request.POST.get("delete") and instance.pk:
+            instance.delete()
+            messages.success(request, _("Deleted."))
+            return redirect(done_url)
+        form = form_class(request.POST, **form_kwargs)
+        if form.is_valid():
+            save = personal_travel_save if model is PersonalTravel else accommodation_save
+            try:
+                save(form.save(commit=False), by=request.user)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect(done_url)
+    else:
+        form = form_class(**form_kwargs)
+    return render(
+        request,
+        "visits/delegate/own_record_form.html",
+        {
+            "form": form,
+            "visit": visit,
+            "participant": participant,
+            "record": instance,
+            "is_travel": model is PersonalTravel,
+            "done_url": done_url,
+            **(template_context or {}),
+        },
+    )
+
+
+@login_required
+def travel_edit(request, pk: int, travel_pk: int | None = None):
+    visit, participant = _delegate_visit(request, pk)
+    return own_record_edit(
+        request,
+        visit=visit,
+        participant=participant,
+        model=PersonalTravel,
+        form_class=PersonalTravelForm,
+        record_pk=travel_pk,
+        done_url=reverse("my:itinerary", args=[visit.pk]),
+    )
+
+
+@login_required
+def stay_edit(request, pk: int, stay_pk: int | None = None):
+    visit, participant = _delegate_visit(request, pk)
+    return own_record_edit(
+        request,
+        visit=visit,
+        participant=participant,
+        model=Accommodation,
+        form_class=AccommodationForm,
+        record_pk=stay_pk,
+        done_url=reverse("my:itinerary", args=[visit.pk]),
+    )
+
+
+@require_GET
+def service_worker(request):
+    """The service worker, served from the site root so that it may control every page."""
+    path = finders.find("js/sw.js")
+    with open(path, encoding="utf-8") as source:
+        response = HttpResponse(source.read(), content_type="application/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@sensitive_post_parameters("password1", "password2")
+@never_cache
+def invitation_accept(request, token: str):
+    """The one-time link from an invitation email: choose a password, get signed in."""
+    invitation = invitation_for_token(token)
+    state = invitation_state(invitation)
+    if state != InvitationState.VALID:
+        status = 404 if state == InvitationState.UNKNOWN else 410
+        return render(request, "visits/delegate/invitation_invalid.html", {"state": state}, status=status)
+    participant = invitation.member.participant
+    form = InvitationPasswordForm(request.POST or None, participant=participant)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invitation_accept_service(invitation, password=form.cleaned_data["password1"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome! Your password is set; sign in with your email address from now on."))
+            return redirect("my:visit_list")
+    return render(request, "visits/delegate/invitation_accept.html", {"form": form, "participant": participant})
