@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "csp",
+    "cityexchange",
     "notifications",
     "partners",
     "delegations",
@@ -63,7 +64,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "cityexchange.middleware.SessionLifetimeMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -199,14 +199,17 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Sessions: an idle timeout (the cookie's age, renewed on every request) and an absolute
-# lifetime counted from sign-in (cityexchange/middleware.py). Users see and end their
-# sessions at /accounts/sessions/ (allauth.usersessions), and a password change ends the others.
+# Sessions: an idle timeout and an absolute lifetime counted from sign-in
+# (cityexchange/middleware.py). The defaults let a delegate stay signed in through a
+# week-long trip with long flights; tighten them with the environment. Sessions are read
+# from the cache and kept in the database (cached_db). Users see and end their sessions at
+# /accounts/sessions/ (allauth.usersessions), and a password change ends the others.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env.int("SESSION_IDLE_TIMEOUT", default=60 * 60 * 2)
-SESSION_SAVE_EVERY_REQUEST = True
-SESSION_ABSOLUTE_LIFETIME = env.int("SESSION_ABSOLUTE_LIFETIME", default=60 * 60 * 12)
-USERSESSIONS_TRACK_ACTIVITY = True
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=60 * 60 * 8)
+SESSION_ABSOLUTE_LIFETIME = env.int("SESSION_ABSOLUTE_LIFETIME", default=60 * 60 * 24 * 7)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
+USERSESSIONS_TRACK_ACTIVITY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

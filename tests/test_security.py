@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from cityexchange.middleware import SIGNED_IN_AT
+from cityexchange.middleware import LAST_SEEN_AT, SIGNED_IN_AT
 
 ROOT = Path(settings.BASE_DIR)
 PASSWORD = "Lantern-Quarry-41-Meadow"
@@ -121,9 +121,28 @@ def test_session_ends_after_its_absolute_lifetime(client, user):
     assert "_auth_user_id" not in client.session
 
 
-def test_session_idle_timeout_is_renewed_on_each_request():
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
-    assert settings.SESSION_COOKIE_AGE < settings.SESSION_ABSOLUTE_LIFETIME
+def test_session_ends_after_its_idle_timeout(client, user):
+    _login(client)
+    assert client.get(reverse("home")).status_code == 200
+    session = client.session
+    session[LAST_SEEN_AT] = int(time.time()) - settings.SESSION_IDLE_TIMEOUT - 1
+    session.save()
+
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_activity_keeps_a_session_alive_without_a_write_per_request(client, user):
+    _login(client)
+    client.get(reverse("home"))
+    session = client.session
+    session[LAST_SEEN_AT] = int(time.time()) - settings.SESSION_IDLE_TIMEOUT + 60
+    session.save()
+
+    assert client.get(reverse("home")).status_code == 200
+    assert int(time.time()) - client.session[LAST_SEEN_AT] < 5
 
 
 def test_password_change_ends_the_other_sessions(user):

@@ -8,7 +8,6 @@ import datetime as dt
 
 from allauth.usersessions.models import UserSession
 from django.conf import settings
-from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -63,9 +62,8 @@ def participant_export_data(participant: Participant) -> dict:
 
 
 def _end_sessions(user) -> None:
-    session_keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
-    Session.objects.filter(session_key__in=session_keys).delete()
-    UserSession.objects.filter(user=user).delete()
+    for user_session in UserSession.objects.filter(user=user):
+        user_session.end()
 
 
 @transaction.atomic

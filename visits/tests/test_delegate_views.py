@@ -252,7 +252,7 @@ def test_itinerary_query_count(signed_in, visit, nashville, size, django_assert_
             arrives_at=dt.datetime(2019, 11, 3, 20, tzinfo=UTC),
         )
 
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         response = signed_in.get(reverse("my:itinerary", args=[visit.pk]))
 
     assert response.status_code == 200
@@ -264,7 +264,7 @@ def test_visit_list_query_count(signed_in, delegate, size, django_assert_num_que
         visit = PublishedVisitFactory()
         DelegationMemberFactory(delegation=visit.delegation, participant=delegate[1])
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = signed_in.get(reverse("my:visit_list"))
 
     assert response.status_code == 200
