@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import FollowUp, ItineraryItem, Programme, StudyVisit, Theme, VisitStop
+from .models import FollowUp, ItemNote, ItineraryItem, Lesson, Programme, StudyVisit, Theme, VisitStop
 
 
 class VisitStopInline(admin.TabularInline):
@@ -81,3 +81,23 @@ class VisitStopAdmin(admin.ModelAdmin):
     list_select_related = ["visit", "city"]
     autocomplete_fields = ["visit", "city"]
     date_hierarchy = "arrives_on"
+
+
+@admin.register(ItemNote)
+class ItemNoteAdmin(SimpleHistoryAdmin):
+    list_display = ["item", "author", "created_at"]
+    list_filter = ["item__visit__programme"]
+    search_fields = ["discussed", "met_with", "item__title", "item__visit__title"]
+    list_select_related = ["item", "author"]
+    autocomplete_fields = ["item", "author"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Lesson)
+class LessonAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "visit", "theme", "author", "created_at"]
+    list_filter = ["theme", "visit__programme"]
+    search_fields = ["title", "body", "visit__title"]
+    list_select_related = ["visit", "theme", "author"]
+    autocomplete_fields = ["visit", "theme", "item", "author"]
+    date_hierarchy = "created_at"
