@@ -19,5 +19,6 @@ urlpatterns = [
     path(
         "my/visits/<int:pk>/lessons/<int:lesson_pk>/edit/", outcome_views.lesson_edit, delegate, name="my_lesson_edit"
     ),
+    path("charts/", report_views.charts_dashboard, name="charts"),
     path("follow-ups/<int:pk>/membership/", outcome_views.follow_up_membership, name="follow_up_membership"),
 ]

@@ -1,12 +1,13 @@
-"""The visit report as a page and as a PDF, for the visit's officers."""
+"""The visit report as a page and as a PDF, and the charts dashboard, for officers."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 
+from .charts import dashboard_for_officer
 from .reports import visit_report, visit_report_pdf
-from .selectors import visits_for_officer
+from .selectors import is_officer, visits_for_officer
 
 
 @login_required
@@ -24,3 +25,10 @@ def report_pdf(request, pk: int):
     filename = f"report-{slugify(visit.title)[:60]}-{visit.starts_on:%Y}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@login_required
+def charts_dashboard(request):
+    if not is_officer(request.user):
+        raise Http404
+    return render(request, "visits/charts/dashboard.html", dashboard_for_officer(request.user))
