@@ -9,6 +9,7 @@ from visits.views import home
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("sw.js", service_worker, name="service_worker"),
+    path("api/", include("visits.api_urls")),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
@@ -17,6 +18,8 @@ urlpatterns += i18n_patterns(
     path("", include("visits.urls")),
     path("my/", include("visits.delegate_urls")),
     path("", include("visits.officer_delegate_urls")),
+    path("", include("visits.outcome_urls")),
+    path("", include("delegations.import_urls")),
     path("", include("partners.urls")),
     path("", include("delegations.urls")),
     path("", include("notifications.urls")),

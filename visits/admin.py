@@ -6,8 +6,10 @@ from .models import (
     CalendarFeedToken,
     FollowUp,
     InvitationLetterTemplate,
+    ItemNote,
     ItineraryItem,
     ItineraryLastSeen,
+    Lesson,
     PersonalTravel,
     Programme,
     StudyVisit,
@@ -140,3 +142,23 @@ class InvitationLetterTemplateAdmin(SimpleHistoryAdmin):
     search_fields = ["programme__name", "subject", "body"]
     list_select_related = ["programme"]
     autocomplete_fields = ["programme"]
+
+
+@admin.register(ItemNote)
+class ItemNoteAdmin(SimpleHistoryAdmin):
+    list_display = ["item", "author", "created_at"]
+    list_filter = ["item__visit__programme"]
+    search_fields = ["discussed", "met_with", "item__title", "item__visit__title"]
+    list_select_related = ["item", "author"]
+    autocomplete_fields = ["item", "author"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Lesson)
+class LessonAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "visit", "theme", "author", "created_at"]
+    list_filter = ["theme", "visit__programme"]
+    search_fields = ["title", "body", "visit__title"]
+    list_select_related = ["visit", "theme", "author"]
+    autocomplete_fields = ["visit", "theme", "item", "author"]
+    date_hierarchy = "created_at"

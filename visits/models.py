@@ -559,3 +559,78 @@ class InvitationLetterTemplate(models.Model):
             return str(values.get(match.group(1), match.group(0)))
 
         return LETTER_PLACEHOLDER_RE.sub(replace, self.subject), LETTER_PLACEHOLDER_RE.sub(replace, self.body)
+
+
+class ItemNote(models.Model):
+    """What was discussed at one itinerary item and who met whom, written by an officer or a delegate."""
+
+    # A note only makes sense with its meeting: removing the item removes what was said there.
+    item = models.ForeignKey(
+        ItineraryItem, verbose_name=_("itinerary item"), on_delete=models.CASCADE, related_name="notes"
+    )
+    discussed = models.TextField(_("what was discussed"))
+    met_with = models.TextField(_("who met whom"), blank=True)
+    # Erasing a login keeps the note; only the byline goes.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="item_notes",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("meeting note")
+        verbose_name_plural = _("meeting notes")
+        ordering = ["item__starts_at", "created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.item.title}: {self.discussed[:60]}"
+
+
+class Lesson(models.Model):
+    """A lesson learned on a visit, under one theme, optionally drawn from one itinerary item."""
+
+    # Like follow-ups, lessons outlive the visit record: a visit with lessons is cancelled, not deleted.
+    visit = models.ForeignKey(StudyVisit, verbose_name=_("visit"), on_delete=models.PROTECT, related_name="lessons")
+    theme = models.ForeignKey(Theme, verbose_name=_("theme"), on_delete=models.PROTECT, related_name="lessons")
+    # The lesson stands on its own if the meeting it came from is removed.
+    item = models.ForeignKey(
+        ItineraryItem,
+        verbose_name=_("learned at"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="lessons",
+    )
+    title = models.CharField(_("lesson"), max_length=200)
+    body = models.TextField(_("details"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="lessons",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("lesson learned")
+        verbose_name_plural = _("lessons learned")
+        ordering = ["theme__name", "created_at", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.item_id and self.visit_id and self.item.visit_id != self.visit_id:
+            raise ValidationError({"item": _("Choose an item of this visit's itinerary.")})

@@ -9,12 +9,16 @@ from django.utils.translation import gettext as _
 
 from delegations.models import Participant
 from delegations.tokens import token_new
+from partners.models import NetworkMembership
 
 from .models import (
     Accommodation,
     CalendarFeedToken,
+    FollowUp,
     InvitationLetterTemplate,
+    ItemNote,
     ItineraryLastSeen,
+    Lesson,
     PersonalTravel,
     StudyVisit,
 )
@@ -111,3 +115,100 @@ def invitation_letter_template_save(template: InvitationLetterTemplate, *, by) -
     template.full_clean()
     template.save()
     return template
+
+
+@transaction.atomic
+def item_note_create(item, *, by, discussed: str, met_with: str = ""):
+    """Record what was discussed at an itinerary item and who met whom."""
+    note = ItemNote(item=item, author=by, discussed=discussed, met_with=met_with)
+    note.full_clean()
+    note.save()
+    return note
+
+
+@transaction.atomic
+def item_note_update(note, *, by, discussed: str, met_with: str = ""):
+    """Change a meeting note's text; its history keeps the earlier wording."""
+    note.discussed = discussed
+    note.met_with = met_with
+    note.full_clean()
+    note._history_user = by
+    note.save()
+    return note
+
+
+@transaction.atomic
+def lesson_create(visit: StudyVisit, *, by, theme, title: str, body: str = "", item=None):
+    """Record a lesson learned on a visit under a theme."""
+    lesson = Lesson(visit=visit, author=by, theme=theme, title=title, body=body, item=item)
+    lesson.full_clean()
+    lesson.save()
+    return lesson
+
+
+@transaction.atomic
+def lesson_update(lesson, *, by, theme, title: str, body: str = "", item=None):
+    """Change a lesson; its history keeps the earlier wording."""
+    lesson.theme = theme
+    lesson.title = title
+    lesson.body = body
+    lesson.item = item
+    lesson.full_clean()
+    lesson._history_user = by
+    lesson.save()
+    return lesson
+
+
+@transaction.atomic
+def follow_up_record_membership(
+    follow_up,
+    *,
+    by,
+    status: str,
+    since,
+    network,
+    city=None,
+    role: str = "",
+    notes: str = "",
+):
+    """Record a city's new standing in a network as the outcome of a follow-up.
+
+    Closes the city's open period in that network the day before ``since``, creates the new
+    ``NetworkMembership`` and links it to the follow-up as its resulting membership. The city
+    defaults to the follow-up's owner (a city, an organisation's city or a person's home city).
+    """
+    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    city = city or _follow_up_owner_city(follow_up)
+    if city is None:
+        raise ValidationError(_("Choose the city whose membership changes."))
+    open_periods = list(
+        NetworkMembership.objects.select_for_update().filter(city=city, network=network, until__isnull=True)
+    )
+    for period in open_periods:
+        if period.since >= since:
+            raise ValidationError(
+                _("%(city)s already has a standing in %(network)s since %(since)s; choose a later date.")
+                % {"city": city.name, "network": network.name, "since": period.since}
+            )
+        period.until = since - dt.timedelta(days=1)
+        period.full_clean()
+        period.save()
+    membership = NetworkMembership(city=city, network=network, status=status, since=since, role=role, notes=notes)
+    membership.full_clean()
+    membership.save()
+    follow_up.resulting_membership = membership
+    follow_up.full_clean()
+    follow_up._history_user = by
+    follow_up._change_reason = "network membership recorded"
+    follow_up.save()
+    return follow_up
+
+
+def _follow_up_owner_city(follow_up):
+    if follow_up.owner_city_id:
+        return follow_up.owner_city
+    if follow_up.owner_organisation_id:
+        return follow_up.owner_organisation.city
+    if follow_up.owner_participant_id:
+        return follow_up.owner_participant.home_city
+    return None

@@ -4,7 +4,7 @@ import factory
 
 from delegations.tests.factories import DelegationFactory
 from partners.tests.factories import CityFactory, OrganisationFactory
-from visits.models import FollowUp, ItineraryItem, Programme, StudyVisit, Theme, VisitStop
+from visits.models import FollowUp, ItemNote, ItineraryItem, Lesson, Programme, StudyVisit, Theme, VisitStop
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):
@@ -67,3 +67,20 @@ class FollowUpFactory(factory.django.DjangoModelFactory):
     visit = factory.SubFactory(StudyVisitFactory)
     title = factory.Sequence(lambda n: f"Follow-up {n}")
     owner_city = factory.SubFactory(CityFactory)
+
+
+class ItemNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ItemNote
+
+    item = factory.SubFactory(ItineraryItemFactory)
+    discussed = factory.Sequence(lambda n: f"Discussion {n}")
+
+
+class LessonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Lesson
+
+    visit = factory.SubFactory(StudyVisitFactory)
+    theme = factory.SubFactory(ThemeFactory)
+    title = factory.Sequence(lambda n: f"Lesson {n}")

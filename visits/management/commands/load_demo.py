@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from delegations.models import Delegation, DelegationMember, Participant
 from partners.models import City, NetworkMembership, Organisation
-from visits.models import FollowUp, ItineraryItem, Programme, StudyVisit, Theme, VisitStop
+from visits.models import FollowUp, ItemNote, ItineraryItem, Lesson, Programme, StudyVisit, Theme, VisitStop
 
 DEMO_PASSWORD_FILE = Path(settings.BASE_DIR) / ".demo-password"
 
@@ -454,6 +454,7 @@ class Command(BaseCommand):
         self._american_experts_2018(programme)
         visit = self._belgian_delegation_2019(programme)
         self._follow_ups(visit)
+        self._notes_and_lessons(visit, author=accounts["officer"])
         self._return_visit(programme)
 
     def _american_experts_2018(self, programme) -> None:
@@ -803,6 +804,78 @@ class Command(BaseCommand):
                 },
             )
             follow_up.themes.set([self.themes[slug] for slug in themes])
+
+    def _notes_and_lessons(self, visit, *, author) -> None:
+        """What the delegation heard and learned, after the article's sections."""
+        items = {item.title: item for item in visit.itinerary_items.all()}
+        notes = [
+            (
+                "Integrated crime prevention policy in Nashville",
+                "How Metro Nashville ties policing, social services and NGOs into one local prevention policy; "
+                "the role of the Mayor's office in steering it.",
+                "The Mayor of Liège and the prevention services of Liège and Verviers with Metro Nashville officials.",
+            ),
+            (
+                "Restorative justice in practice",
+                "Offenders meet those they harmed in a safe setting and agree how to repair the damage; "
+                "referral comes from police, schools and courts.",
+                "Social workers from Liège and Verviers with mediators and university researchers.",
+            ),
+            (
+                "Community empowerment: youth, education and culture",
+                "Chattanooga involves young residents through education and culture: 'community empowerment'.",
+                "Belgian social workers with the City of Chattanooga's community engagement team and a youth alliance.",
+            ),
+            (
+                "Foreign fighters, returnees and their families",
+                "Whether returnees should be repatriated and tried at home; the wives and children held in camps.",
+                "Belgian officials with the State Department's Bureau of Counterterrorism and CVE.",
+            ),
+        ]
+        for title, discussed, met_with in notes:
+            _sync(ItemNote, item=items[title], discussed=discussed, defaults={"met_with": met_with, "author": author})
+        lessons = [
+            (
+                "crime-prevention",
+                "Integrated policies need one steering place",
+                "Nashville links police, social services and NGOs under the Mayor's office; Liège's strategic "
+                "security plan could do the same with its partners.",
+                "Integrated crime prevention policy in Nashville",
+            ),
+            (
+                "restorative-justice",
+                "Repair works when offenders are empowered in a safe environment",
+                "Restorative practice is shared on both sides of the Atlantic and serves society as a whole.",
+                "Restorative justice in practice",
+            ),
+            (
+                "citizen-participation",
+                "Reach the young through education and culture",
+                "Community empowerment fosters peaceful coexistence, key to the development of any city.",
+                "Community empowerment: youth, education and culture",
+            ),
+            (
+                "urban-development",
+                "New residents change housing, planning and social life at once",
+                "Public space, social deprivation and community policing are the same issues in both regions, "
+                "though the legal frameworks differ.",
+                "New residents, housing and public space",
+            ),
+            (
+                "violent-extremism",
+                "Share objectives and information with every local actor",
+                "Training police across many jurisdictions and working with varied local actors are common "
+                "challenges; returnees and their families need a shared answer.",
+                "Countering violent extremism with local actors",
+            ),
+        ]
+        for slug, title, body, item_title in lessons:
+            _sync(
+                Lesson,
+                visit=visit,
+                title=title,
+                defaults={"theme": self.themes[slug], "body": body, "item": items[item_title], "author": author},
+            )
 
     def _return_visit(self, programme) -> None:
         delegation = self._delegation(

@@ -1,0 +1,151 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.urls import reverse
+
+from visits.models import FollowUp, Programme, StudyVisit
+
+pytestmark = pytest.mark.django_db
+
+NOVEMBER_2019 = "Belgian delegation in Nashville, Chattanooga and Washington DC"
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEMO_PASSWORD = "demo-password-for-tests"
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    return StudyVisit.objects.get(title=NOVEMBER_2019)
+
+
+def _as(client, email):
+    client.force_login(get_user_model().objects.get(email=email))
+    return client
+
+
+def _urls(demo) -> dict[str, str]:
+    follow_up = FollowUp.objects.filter(visit=demo).first()
+    return {
+        "programme_list": reverse("api:programme_list"),
+        "programme_detail": reverse("api:programme_detail", args=[demo.programme_id]),
+        "visit_list": reverse("api:visit_list"),
+        "visit_detail": reverse("api:visit_detail", args=[demo.pk]),
+        "visit_itinerary": reverse("api:visit_itinerary", args=[demo.pk]),
+        "follow_up_list": reverse("api:follow_up_list"),
+        "follow_up_detail": reverse("api:follow_up_detail", args=[follow_up.pk]),
+    }
+
+
+def test_every_endpoint_answers_401_to_anonymous_callers(client, demo):
+    for url in _urls(demo).values():
+        response = client.get(url)
+        assert (url, response.status_code) == (url, 401)
+
+
+def test_objects_of_another_programme_are_not_found(client, demo):
+    other_officer = _as(client, "officer2@example.org")
+    urls = _urls(demo)
+
+    for name in ("programme_detail", "visit_detail", "visit_itinerary", "follow_up_detail"):
+        assert (name, other_officer.get(urls[name]).status_code) == (name, 404)
+    titles = [visit["title"] for visit in other_officer.get(urls["visit_list"]).json()["results"]]
+    assert titles == ["Strasbourg delegation in Barcelona"]
+    assert other_officer.get(urls["follow_up_list"]).json()["count"] == 0
+
+
+def test_delegate_reads_their_visits_but_not_drafts_or_follow_ups(client, demo):
+    delegate = _as(client, "delegate@example.org")
+    draft = StudyVisit.objects.get(status=StudyVisit.Status.DRAFT, programme=demo.programme)
+    urls = _urls(demo)
+
+    visits = delegate.get(urls["visit_list"]).json()["results"]
+    itinerary = delegate.get(urls["visit_itinerary"]).json()["items"]
+
+    assert [visit["title"] for visit in visits] == [NOVEMBER_2019]
+    assert delegate.get(reverse("api:visit_detail", args=[draft.pk])).status_code == 404
+    assert delegate.get(reverse("api:visit_itinerary", args=[draft.pk])).status_code == 404
+    assert delegate.get(urls["follow_up_detail"]).status_code == 404
+    assert delegate.get(urls["follow_up_list"]).json()["count"] == 0
+    assert itinerary[0]["title"] == "Arrival at Nashville International Airport"
+    assert itinerary[0]["local_starts_at"] == "2019-11-03T14:05:00-06:00"
+    assert itinerary[0]["timezone"] == "America/Chicago"
+
+
+def test_officer_reads_follow_ups_with_their_membership_outcome(client, demo):
+    officer = _as(client, "officer@example.org")
+
+    follow_ups = officer.get(reverse("api:follow_up_list"), {"status": "in_progress"}).json()["results"]
+
+    assert [f["title"] for f in follow_ups] == ["Liège joins the Strong Cities Network"]
+    assert follow_ups[0]["owner"] == {"kind": "city", "name": "Liège (BE)"}
+    assert follow_ups[0]["resulting_membership"] == {
+        "city": "Liège",
+        "network": "Strong Cities Network",
+        "status": "applying",
+        "since": "2019-11-15",
+    }
+
+
+def test_api_refuses_bad_filters_in_words(client, demo):
+    officer = _as(client, "officer@example.org")
+
+    response = officer.get(reverse("api:follow_up_list"), {"status": "late"})
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "status must be one of open, in_progress, done, dropped."}
+    assert officer.get(reverse("api:visit_list"), {"programme": "x"}).status_code == 400
+    assert officer.get(reverse("api:visit_list"), {"page": "9"}).status_code == 404
+
+
+def test_api_refuses_writes(client, demo):
+    officer = _as(client, "officer@example.org")
+
+    assert officer.post(reverse("api:visit_list")).status_code == 405
+
+
+def test_openapi_describes_every_endpoint(client):
+    spec = client.get(reverse("api:openapi")).json()
+
+    assert spec["openapi"] == "3.0.3"
+    assert sorted(spec["paths"]) == [
+        "/follow-ups/",
+        "/follow-ups/{id}/",
+        "/programmes/",
+        "/programmes/{id}/",
+        "/visits/",
+        "/visits/{id}/",
+        "/visits/{id}/itinerary/",
+    ]
+
+
+def test_programme_list_for_a_superuser_lists_all(admin_client, demo):
+    names = [p["name"] for p in admin_client.get(reverse("api:programme_list")).json()["results"]]
+
+    assert names == list(Programme.objects.order_by("name").values_list("name", flat=True))
+
+
+@pytest.mark.parametrize("size", [1, 5])
+def test_visit_list_query_count_does_not_grow(admin_client, django_assert_num_queries, size):
+    from visits.tests.factories import StudyVisitFactory, ThemeFactory, VisitStopFactory
+
+    for _ in range(size):
+        visit = StudyVisitFactory()
+        VisitStopFactory(visit=visit)
+        visit.themes.set([ThemeFactory()])
+
+    with django_assert_num_queries(6):
+        response = admin_client.get(reverse("api:visit_list"))
+
+    assert response.json()["count"] == size
+
+
+@pytest.mark.parametrize("size", [1, 5])
+def test_follow_up_list_query_count_does_not_grow(admin_client, django_assert_num_queries, size):
+    from visits.tests.factories import FollowUpFactory
+
+    for _ in range(size):
+        FollowUpFactory()
+
+    with django_assert_num_queries(4):
+        response = admin_client.get(reverse("api:follow_up_list"))
+
+    assert response.json()["count"] == size
