@@ -3,6 +3,9 @@
 import pytest
 from django.contrib.auth import get_user_model
 
+# The outbox's real components (SMTP server, private Redis, Celery worker) for integration tests.
+pytest_plugins = ["notifications.tests.live"]
+
 
 @pytest.fixture
 def superuser(db):

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import FollowUp, ItineraryItem, Programme, StudyVisit, Theme, VisitStop
+from .models import FollowUp, ItineraryChange, ItineraryItem, Programme, StudyVisit, Theme, VisitStop
 
 
 class VisitStopInline(admin.TabularInline):
@@ -81,3 +81,13 @@ class VisitStopAdmin(admin.ModelAdmin):
     list_select_related = ["visit", "city"]
     autocomplete_fields = ["visit", "city"]
     date_hierarchy = "arrives_on"
+
+
+@admin.register(ItineraryChange)
+class ItineraryChangeAdmin(admin.ModelAdmin):
+    list_display = ["visit", "action", "title", "changed_at", "by", "digested_at"]
+    list_filter = ["action"]
+    search_fields = ["title", "visit__title"]
+    list_select_related = ["visit", "by"]
+    raw_id_fields = ["visit", "by"]
+    date_hierarchy = "changed_at"
