@@ -13,6 +13,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", home, name="home"),
     path("", include("visits.urls")),
+    path("", include("visits.outbox_urls")),
     path("my/", include("visits.delegate_urls")),
     path("", include("partners.urls")),
     path("", include("delegations.urls")),
