@@ -228,12 +228,18 @@ def notification_sweep(*, now: dt.datetime | None = None, limit: int = 500) -> i
     """
     now = now or timezone.now()
     stuck_before = now - dt.timedelta(seconds=settings.NOTIFICATION_SENDING_TIMEOUT_SECONDS)
-    Notification.objects.filter(status=Status.SENDING, updated_at__lte=stuck_before).update(
+    stuck = list(
+        Notification.objects.filter(status=Status.SENDING, updated_at__lte=stuck_before).values_list("pk", flat=True)[
+            :limit
+        ]
+    )
+    Notification.objects.filter(pk__in=stuck, status=Status.SENDING, updated_at__lte=stuck_before).update(
         status=Status.QUEUED, last_error=_("Recovered after the worker sending it was lost."), updated_at=now
     )
     quiet_before = now - dt.timedelta(seconds=settings.NOTIFICATION_SWEEP_AFTER_SECONDS)
     due = (
-        Notification.objects.filter(status=Status.QUEUED, updated_at__lte=quiet_before)
+        Notification.objects.filter(status=Status.QUEUED)
+        .filter(models.Q(updated_at__lte=quiet_before) | models.Q(pk__in=stuck))
         .filter(models.Q(next_attempt_at__isnull=True) | models.Q(next_attempt_at__lte=now))
         .order_by("created_at", "pk")
         .values_list("pk", flat=True)[:limit]
