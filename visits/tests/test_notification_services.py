@@ -314,3 +314,21 @@ def test_scheduled_messages_on_the_demo_send_nothing_stale(settings):
 def test_reminder_moment_uses_the_zone_rules_of_that_day():
     # Guard for the test above: 08:00 in Brussels on 27 October 2019 is 07:00 UTC.
     assert dt.datetime(2019, 10, 27, 8, tzinfo=ZoneInfo("Europe/Brussels")).astimezone(UTC) == at("2019-10-27 07:00")
+
+
+def test_invitation_template_renders_for_the_invitations_service(world):
+    from notifications.services import notification_render
+
+    rendered = notification_render(
+        "invitation",
+        language="en",
+        context={
+            "participant": world["en"],
+            "delegation": world["visit"].delegation,
+            "visit": world["visit"],
+            "accept_url": "http://127.0.0.1:8000/accept/abc/",
+        },
+    )
+
+    assert rendered["subject"] == f"You are invited to join {world['visit'].delegation.name}"
+    assert "Accept or decline the invitation here: http://127.0.0.1:8000/accept/abc/" in rendered["body_text"]
