@@ -5,6 +5,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import translation
 
+# The outbox's real components (SMTP server, private Redis, Celery worker) for integration tests.
+pytest_plugins = ["notifications.tests.live"]
+
 
 @pytest.fixture
 def superuser(db):

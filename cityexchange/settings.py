@@ -178,6 +178,33 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 
+# --- Notifications: outbox delivery and the beat schedule (notifications/, visits/tasks.py) ---
+# Invariants that keep delivery exactly-once in the normal path (tested in notifications/tests):
+# a task never runs longer than CELERY_TASK_TIME_LIMIT; a row "sending" for longer than
+# NOTIFICATION_SENDING_TIMEOUT_SECONDS therefore belongs to a dead worker; the broker's
+# visibility timeout is longer than both and than the longest retry countdown.
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)
+NOTIFICATION_RETRY_BASE_SECONDS = env.int("NOTIFICATION_RETRY_BASE_SECONDS", default=60)
+NOTIFICATION_RETRY_MAX_SECONDS = env.int("NOTIFICATION_RETRY_MAX_SECONDS", default=1800)
+NOTIFICATION_SENDING_TIMEOUT_SECONDS = env.int("NOTIFICATION_SENDING_TIMEOUT_SECONDS", default=600)
+NOTIFICATION_SWEEP_AFTER_SECONDS = env.int("NOTIFICATION_SWEEP_AFTER_SECONDS", default=120)
+# Itinerary edits after publication are gathered into one digest once they have been quiet this long.
+ITINERARY_DIGEST_QUIET_MINUTES = env.float("ITINERARY_DIGEST_QUIET_MINUTES", default=5)
+# Reminders and follow-up messages go out at this hour in each recipient's home zone.
+NOTIFICATION_LOCAL_HOUR = env.int("NOTIFICATION_LOCAL_HOUR", default=8)
+LESSONS_REQUEST_DAYS_AFTER_VISIT = env.int("LESSONS_REQUEST_DAYS_AFTER_VISIT", default=1)
+# Days before a follow-up's due date on which its owner is reminded (negative: after it passed).
+FOLLOW_UP_REMINDER_DAYS = [7, 0, -7]
+# A scheduled message whose moment passed longer ago than this (beat down, feature new) is skipped.
+SCHEDULED_MESSAGE_CATCH_UP_HOURS = env.int("SCHEDULED_MESSAGE_CATCH_UP_HOURS", default=48)
+CELERY_BEAT_SCHEDULE = {
+    "notifications-sweep": {"task": "notifications.tasks.notification_sweep_task", "schedule": 60.0},
+    "itinerary-digests": {"task": "visits.tasks.itinerary_digests_queue_task", "schedule": 60.0},
+    "scheduled-messages": {"task": "visits.tasks.scheduled_messages_queue_task", "schedule": 600.0},
+}
+# --- end of notifications ---
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

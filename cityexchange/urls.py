@@ -16,6 +16,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", home, name="home"),
     path("", include("visits.urls")),
+    path("", include("visits.outbox_urls")),
     path("my/", include("visits.delegate_urls")),
     path("", include("visits.officer_delegate_urls")),
     path("", include("visits.outcome_urls")),

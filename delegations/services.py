@@ -6,13 +6,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from notifications.services import notification_queue
+from notifications.services import notification_queue, notification_render
 
 from .models import DelegationMember, Invitation
 from .tokens import token_hash, token_new
@@ -82,27 +81,23 @@ def delegation_member_invite(member: DelegationMember, *, by) -> Invitation:
 
     language = participant.preferred_language or settings.LANGUAGE_CODE
     with override(language):
-        context = {
-            "participant": participant,
-            "delegation": member.delegation,
-            "link": settings.SITE_URL + reverse("my:invitation_accept", args=[token]),
-            "expires_at": invitation.expires_at,
-            "valid_days": INVITATION_VALID_FOR.days,
-            "sender": by.get_full_name() if by else "",
-        }
-        subject = render_to_string("emails/invitation.subject.txt", context).strip()
-        body_text = render_to_string("emails/invitation.txt", context)
-        body_html = render_to_string("emails/invitation.html", context)
+        link = settings.SITE_URL + reverse("my:invitation_accept", args=[token])
+    context = {
+        "participant": participant,
+        "delegation": member.delegation,
+        "link": link,
+        "expires_at": invitation.expires_at,
+        "valid_days": INVITATION_VALID_FOR.days,
+        "sender": by.get_full_name() if by else "",
+    }
     notification_queue(
         key=f"invitation:{invitation.pk}",
         kind="invitation",
         to_email=participant.email,
         to_name=participant.full_name,
-        subject=subject,
-        body_text=body_text,
-        body_html=body_html,
         language=language,
         about=member,
+        **notification_render("invitation", language=language, context=context),
     )
     return invitation
 

@@ -33,6 +33,9 @@ class Notification(models.Model):
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(
+        _("next attempt"), null=True, blank=True, help_text=_("After a temporary failure: not retried before this.")
+    )
     last_error = models.TextField(_("last error"), blank=True)
     # Content types are never deleted in practice; protect the audit trail if one were.
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -41,6 +44,15 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # A resend is a new message with its own key; the original stays as it was sent.
+    resend_of = models.ForeignKey(
+        "self",
+        verbose_name=_("resend of"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="resends",
+    )
 
     class Meta:
         verbose_name = _("notification")

@@ -7,6 +7,7 @@ from .models import (
     FollowUp,
     InvitationLetterTemplate,
     ItemNote,
+    ItineraryChange,
     ItineraryItem,
     ItineraryLastSeen,
     Lesson,
@@ -162,3 +163,13 @@ class LessonAdmin(SimpleHistoryAdmin):
     list_select_related = ["visit", "theme", "author"]
     autocomplete_fields = ["visit", "theme", "item", "author"]
     date_hierarchy = "created_at"
+
+
+@admin.register(ItineraryChange)
+class ItineraryChangeAdmin(admin.ModelAdmin):
+    list_display = ["visit", "action", "title", "changed_at", "by", "digested_at"]
+    list_filter = ["action"]
+    search_fields = ["title", "visit__title"]
+    list_select_related = ["visit", "by"]
+    raw_id_fields = ["visit", "by"]
+    date_hierarchy = "changed_at"

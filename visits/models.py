@@ -634,3 +634,56 @@ class Lesson(models.Model):
     def clean(self):
         if self.item_id and self.visit_id and self.item.visit_id != self.visit_id:
             raise ValidationError({"item": _("Choose an item of this visit's itinerary.")})
+
+
+class ItineraryChange(models.Model):
+    """One edit of a published itinerary, waiting to be told to delegates in a digest.
+
+    Written by the itinerary item services in the same transaction as the edit; a digest
+    is sent once a visit's latest change is older than ``ITINERARY_DIGEST_QUIET_MINUTES``,
+    and marks the changes it told (``digested_at``). Times are kept as they were, so the
+    digest can say "moved from 10:00 to 11:00" even after the item is gone.
+    """
+
+    class Action(models.TextChoices):
+        ADDED = "added", _("Added")
+        CHANGED = "changed", _("Changed")
+        CANCELLED = "cancelled", _("Cancelled")
+        DELETED = "deleted", _("Removed")
+
+    visit = models.ForeignKey(
+        StudyVisit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="itinerary_changes"
+    )
+    # A plain id, not a key: the change outlives a deleted item.
+    item_pk = models.PositiveBigIntegerField(_("itinerary item id"))
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    title = models.CharField(_("title"), max_length=200)
+    timezone = models.CharField(_("time zone"), max_length=64)
+    city_name = models.CharField(_("city"), max_length=120, blank=True)
+    old_title = models.CharField(_("title before"), max_length=200, blank=True)
+    old_starts_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    old_ends_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    old_timezone = models.CharField(_("time zone before"), max_length=64, blank=True)
+    old_venue = models.CharField(_("venue before"), max_length=200, blank=True)
+    new_starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
+    new_ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    new_venue = models.CharField(_("venue"), max_length=200, blank=True)
+    changed_at = models.DateTimeField(_("changed"), auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    digested_at = models.DateTimeField(_("told in a digest"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("itinerary change")
+        verbose_name_plural = _("itinerary changes")
+        ordering = ["changed_at", "pk"]
+        indexes = [models.Index(fields=["digested_at", "visit"], name="visits_change_pending")]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.title}"

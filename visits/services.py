@@ -1,34 +1,49 @@
-"""Workflows on visits: they change state and queue what must be said about it."""
+"""Workflows on visits: they change state and queue what must be said about it.
+
+Every message is written to the outbox (``notifications.services.notification_queue``)
+in the same transaction as the change that causes it, with a key that makes it unique,
+and handed to Celery only after commit. Messages that depend on the clock (reminders,
+digests, follow-ups) are found by the beat tasks in ``tasks.py`` scanning the database.
+"""
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Max, Prefetch
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from delegations.models import Participant
+from delegations.models import DelegationMember, Participant
 from delegations.tokens import token_new
+from notifications.services import notification_queue, notification_render
 from partners.models import NetworkMembership
 
+from . import emails
 from .models import (
     Accommodation,
     CalendarFeedToken,
     FollowUp,
     InvitationLetterTemplate,
     ItemNote,
+    ItineraryChange,
+    ItineraryItem,
     ItineraryLastSeen,
     Lesson,
     PersonalTravel,
     StudyVisit,
 )
+from .selectors import itinerary_for_visit
 
 
 @transaction.atomic
 def visit_publish(visit: StudyVisit, *, by) -> StudyVisit:
     """Publish a draft visit: delegates can see its itinerary from now on.
 
-    Changes the visit's status and publication time.
+    Changes the visit's status and publication time, and queues one "itinerary
+    published" message (itinerary in the body, .ics attached, portal link) to every
+    confirmed member of the delegation who has an email address.
     """
     visit = StudyVisit.objects.select_for_update().get(pk=visit.pk)
     if visit.status != StudyVisit.Status.DRAFT:
@@ -38,12 +53,18 @@ def visit_publish(visit: StudyVisit, *, by) -> StudyVisit:
     visit.full_clean()
     visit._change_reason = "published"
     visit.save()
+    # Edits made before publication are part of what is published, not news.
+    visit.itinerary_changes.filter(digested_at__isnull=True).update(digested_at=visit.published_at)
+    _itinerary_published_queue(visit)
     return visit
 
 
 @transaction.atomic
 def visit_unpublish(visit: StudyVisit, *, by) -> StudyVisit:
-    """Take a published visit back to draft: delegates no longer see it."""
+    """Take a published visit back to draft: delegates no longer see it.
+
+    Drops itinerary changes not yet told in a digest; publishing again sends the whole itinerary.
+    """
     visit = StudyVisit.objects.select_for_update().get(pk=visit.pk)
     if visit.status != StudyVisit.Status.PUBLISHED:
         raise ValidationError(_("Only a published visit can be unpublished."))
@@ -52,7 +73,355 @@ def visit_unpublish(visit: StudyVisit, *, by) -> StudyVisit:
     visit.full_clean()
     visit._change_reason = "unpublished"
     visit.save()
+    visit.itinerary_changes.filter(digested_at__isnull=True).delete()
     return visit
+
+
+def _confirmed_participants(visit: StudyVisit) -> list[Participant]:
+    if visit.delegation_id is None:
+        return []
+    members = (
+        DelegationMember.objects.filter(delegation_id=visit.delegation_id, status=DelegationMember.Status.CONFIRMED)
+        .exclude(participant__email="")
+        .select_related("participant__home_city")
+        .order_by("participant__last_name", "participant__first_name", "pk")
+    )
+    return [member.participant for member in members]
+
+
+def _queue_to(participant: Participant, *, key: str, kind: str, about, context: dict, attachments=None) -> bool:
+    """Queue one message to one participant in their language; ``False`` if that key was already queued."""
+    language = participant.preferred_language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = {**context, "participant": participant}
+        if "visit" in context:
+            context["portal_url"] = emails.portal_url(context["visit"])
+        _notification, created = notification_queue(
+            key=key,
+            kind=kind,
+            to_email=participant.email,
+            to_name=participant.full_name,
+            language=language,
+            about=about,
+            attachments=attachments,
+            **notification_render(kind, language=language, context=context),
+        )
+    return created
+
+
+def _itinerary_published_queue(visit: StudyVisit) -> int:
+    items = list(itinerary_for_visit(visit).exclude(status=ItineraryItem.Status.CANCELLED))
+    attachment = emails.calendar_attachment(visit, items)
+    context = {"visit": visit, "days": emails.itinerary_days(items)}
+    stamp = visit.published_at.strftime("%Y%m%dT%H%M%S%f")
+    return sum(
+        _queue_to(
+            participant,
+            key=f"itinerary-published:{visit.pk}:{stamp}:{participant.pk}",
+            kind="itinerary_published",
+            about=visit,
+            context=context,
+            attachments=[attachment],
+        )
+        for participant in _confirmed_participants(visit)
+    )
+
+
+# --- Itinerary items: the officer pages call these; edits to a published visit are recorded for a digest.
+
+_ITEM_M2M_FIELDS = ("host_organisations", "themes")
+_TOLD_FIELDS = ("city_id", "title", "venue", "address", "starts_at", "ends_at", "status", "kind", "notes_for_delegates")
+
+
+@transaction.atomic
+def itinerary_item_create(visit: StudyVisit, *, by, **fields) -> ItineraryItem:
+    """Add an item to ``visit`` from ``fields`` (e.g. a ModelForm's ``cleaned_data``).
+
+    ``fields`` are ItineraryItem fields (``city``, ``title``, ``starts_at``, ...);
+    ``host_organisations`` and ``themes`` may be given as iterables. Validates with
+    ``full_clean`` (a ``ValidationError`` changes nothing). On a published visit, records
+    the addition for the next itinerary digest.
+    """
+    fields.pop("visit", None)
+    m2m = {name: fields.pop(name) for name in _ITEM_M2M_FIELDS if name in fields}
+    item = ItineraryItem(visit=visit, **fields)
+    item.full_clean()
+    item._change_reason = "created"
+    item.save()
+    for name, values in m2m.items():
+        getattr(item, name).set(values)
+    _change_record(item, action=ItineraryChange.Action.ADDED, before=None, by=by)
+    return item
+
+
+@transaction.atomic
+def itinerary_item_update(item: ItineraryItem, *, by, **fields) -> ItineraryItem:
+    """Change an item's fields (e.g. a ModelForm's ``cleaned_data``), validated with ``full_clean``.
+
+    On a published visit, records what changed (a move keeps the old times; setting the
+    status to cancelled is recorded as a cancellation) for the next itinerary digest.
+    """
+    item = ItineraryItem.objects.select_for_update().select_related("city", "visit").get(pk=item.pk)
+    fields.pop("visit", None)
+    m2m = {name: fields.pop(name) for name in _ITEM_M2M_FIELDS if name in fields}
+    before = _item_snapshot(item)
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.full_clean()
+    item._change_reason = "updated"
+    item.save()
+    for name, values in m2m.items():
+        getattr(item, name).set(values)
+    if item.status == ItineraryItem.Status.CANCELLED and before["status"] != ItineraryItem.Status.CANCELLED:
+        _change_record(item, action=ItineraryChange.Action.CANCELLED, before=before, by=by)
+    elif any(before[name] != getattr(item, name) for name in _TOLD_FIELDS):
+        _change_record(item, action=ItineraryChange.Action.CHANGED, before=before, by=by)
+    return item
+
+
+def itinerary_item_cancel(item: ItineraryItem, *, by) -> ItineraryItem:
+    """Mark an item cancelled (it stays in the itinerary, struck through); recorded for the digest."""
+    return itinerary_item_update(item, by=by, status=ItineraryItem.Status.CANCELLED)
+
+
+@transaction.atomic
+def itinerary_item_delete(item: ItineraryItem, *, by) -> None:
+    """Delete an item; on a published visit its removal is recorded for the next digest."""
+    item = ItineraryItem.objects.select_for_update().select_related("city", "visit").get(pk=item.pk)
+    if item.status != ItineraryItem.Status.CANCELLED:
+        _change_record(item, action=ItineraryChange.Action.DELETED, before=_item_snapshot(item), by=by)
+    item.delete()
+
+
+def _item_snapshot(item: ItineraryItem) -> dict:
+    snapshot = {name: getattr(item, name) for name in _TOLD_FIELDS}
+    snapshot["timezone"] = item.city.timezone
+    return snapshot
+
+
+def _change_record(item: ItineraryItem, *, action: str, before: dict | None, by) -> ItineraryChange | None:
+    visit = item.visit
+    if visit.status != StudyVisit.Status.PUBLISHED:
+        return None
+    before = before or {}
+    gone = action == ItineraryChange.Action.DELETED
+    return ItineraryChange.objects.create(
+        visit=visit,
+        item_pk=item.pk,
+        action=action,
+        title=item.title,
+        timezone=item.city.timezone,
+        city_name=item.city.name,
+        old_title=before.get("title", ""),
+        old_starts_at=before.get("starts_at"),
+        old_ends_at=before.get("ends_at"),
+        old_timezone=before.get("timezone", ""),
+        old_venue=before.get("venue", ""),
+        new_starts_at=None if gone else item.starts_at,
+        new_ends_at=None if gone else item.ends_at,
+        new_venue="" if gone else item.venue,
+        by=by if getattr(by, "pk", None) else None,
+    )
+
+
+# --- Clock-driven messages: the beat tasks in tasks.py call these with the current time.
+
+
+def itinerary_digests_queue(*, now: dt.datetime | None = None) -> int:
+    """Queue a digest for every visit whose itinerary changes have been quiet long enough.
+
+    Returns how many messages were queued. Quiet means the latest pending change is
+    older than ``ITINERARY_DIGEST_QUIET_MINUTES``, so ten quick edits make one digest.
+    """
+    now = now or timezone.now()
+    quiet_since = now - dt.timedelta(minutes=settings.ITINERARY_DIGEST_QUIET_MINUTES)
+    visit_ids = (
+        ItineraryChange.objects.filter(digested_at__isnull=True)
+        .values("visit")
+        .annotate(last_change=Max("changed_at"))
+        .filter(last_change__lte=quiet_since)
+        .values_list("visit", flat=True)
+    )
+    return sum(visit_itinerary_digest_queue(visit_id, now=now) for visit_id in list(visit_ids))
+
+
+@transaction.atomic
+def visit_itinerary_digest_queue(visit_id: int, *, now: dt.datetime) -> int:
+    """Tell a visit's pending itinerary changes in one digest per confirmed member, and mark them told.
+
+    The message key names the batch's last change, so the same batch is never sent
+    twice, even by two beat processes racing. Returns how many messages were queued.
+    """
+    visit = StudyVisit.objects.select_for_update().get(pk=visit_id)
+    changes = list(
+        visit.itinerary_changes.filter(digested_at__isnull=True).select_for_update().order_by("changed_at", "pk")
+    )
+    quiet_since = now - dt.timedelta(minutes=settings.ITINERARY_DIGEST_QUIET_MINUTES)
+    if not changes or changes[-1].changed_at > quiet_since:
+        return 0
+    queued = 0
+    lines = emails.digest_lines(changes)
+    if lines and visit.status == StudyVisit.Status.PUBLISHED:
+        batch = changes[-1].pk
+        for participant in _confirmed_participants(visit):
+            queued += _queue_to(
+                participant,
+                key=f"itinerary-digest:{visit.pk}:{batch}:{participant.pk}",
+                kind="itinerary_digest",
+                about=visit,
+                context={"visit": visit, "lines": lines},
+            )
+    ItineraryChange.objects.filter(pk__in=[change.pk for change in changes]).update(digested_at=now)
+    return queued
+
+
+def _morning(day: dt.date, zone) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(settings.NOTIFICATION_LOCAL_HOUR), tzinfo=zone)
+
+
+def _home_zone(participant: Participant, fallback):
+    return participant.home_zone or fallback
+
+
+def _is_due(moment: dt.datetime, now: dt.datetime) -> bool:
+    return moment <= now < moment + dt.timedelta(hours=settings.SCHEDULED_MESSAGE_CATCH_UP_HOURS)
+
+
+def _visits_with_members(visits):
+    confirmed = DelegationMember.objects.filter(status=DelegationMember.Status.CONFIRMED).exclude(participant__email="")
+    return visits.select_related("programme", "delegation").prefetch_related(
+        "stops__city",
+        Prefetch(
+            "delegation__members", queryset=confirmed.select_related("participant__home_city"), to_attr="confirmed"
+        ),
+    )
+
+
+def _first_zone(visit: StudyVisit):
+    stops = list(visit.stops.all())
+    return stops[0].city.zone if stops else dt.UTC
+
+
+def visit_reminders_queue(*, now: dt.datetime | None = None) -> int:
+    """Queue the reminders before published visits that are due now.
+
+    A member is reminded ``Programme.reminder_days`` days before the visit starts, at
+    ``NOTIFICATION_LOCAL_HOUR`` in their home city's zone; when several reminders are
+    due (the beat was down), only the nearest to the visit is sent. Returns how many
+    were queued.
+    """
+    now = now or timezone.now()
+    today = now.date()
+    visits = _visits_with_members(
+        StudyVisit.objects.filter(
+            status=StudyVisit.Status.PUBLISHED, starts_on__gte=today, starts_on__lte=today + dt.timedelta(days=366)
+        )
+    )
+    queued = 0
+    for visit in visits:
+        for member in visit.delegation.confirmed if visit.delegation else []:
+            participant = member.participant
+            zone = _home_zone(participant, _first_zone(visit))
+            if now >= dt.datetime.combine(visit.starts_on, dt.time(0), tzinfo=zone):
+                continue
+            due = [
+                days
+                for days in visit.programme.reminder_days
+                if _is_due(_morning(visit.starts_on - dt.timedelta(days=days), zone), now)
+            ]
+            if due:
+                queued += _reminder_queue(visit, participant, days=min(due))
+    return queued
+
+
+@transaction.atomic
+def _reminder_queue(visit: StudyVisit, participant: Participant, *, days: int) -> int:
+    items = list(itinerary_for_visit(visit).exclude(status=ItineraryItem.Status.CANCELLED))
+    return _queue_to(
+        participant,
+        key=f"visit-reminder:{visit.pk}:{visit.starts_on:%Y%m%d}:{days}:{participant.pk}",
+        kind="visit_reminder",
+        about=visit,
+        context={"visit": visit, "days_before": days, "days": emails.itinerary_days(items)},
+    )
+
+
+def visit_lessons_requests_queue(*, now: dt.datetime | None = None) -> int:
+    """Queue the request for lessons learned and follow-up reports after each visit.
+
+    Sent ``LESSONS_REQUEST_DAYS_AFTER_VISIT`` days after the visit ends, in each member's
+    morning. Returns how many were queued.
+    """
+    now = now or timezone.now()
+    after = dt.timedelta(days=settings.LESSONS_REQUEST_DAYS_AFTER_VISIT)
+    window = dt.timedelta(days=2 + settings.SCHEDULED_MESSAGE_CATCH_UP_HOURS // 24)
+    visits = _visits_with_members(
+        StudyVisit.objects.filter(
+            status__in=[StudyVisit.Status.PUBLISHED, StudyVisit.Status.COMPLETED],
+            ends_on__gte=now.date() - after - window,
+            ends_on__lte=now.date() - after + dt.timedelta(days=1),
+        )
+    )
+    queued = 0
+    for visit in visits:
+        for member in visit.delegation.confirmed if visit.delegation else []:
+            participant = member.participant
+            zone = _home_zone(participant, _first_zone(visit))
+            if _is_due(_morning(visit.ends_on + after, zone), now):
+                with transaction.atomic():
+                    queued += _queue_to(
+                        participant,
+                        key=f"visit-lessons:{visit.pk}:{participant.pk}",
+                        kind="visit_lessons_request",
+                        about=visit,
+                        context={"visit": visit},
+                    )
+    return queued
+
+
+def follow_up_reminders_queue(*, now: dt.datetime | None = None) -> int:
+    """Queue reminders to owners of open follow-ups as their due dates come and pass.
+
+    Owners are participants with an email; the reminders fall ``FOLLOW_UP_REMINDER_DAYS``
+    days before the due date (negative: after), in the owner's morning. Returns how
+    many were queued.
+    """
+    now = now or timezone.now()
+    offsets = settings.FOLLOW_UP_REMINDER_DAYS
+    window = 2 + settings.SCHEDULED_MESSAGE_CATCH_UP_HOURS // 24
+    follow_ups = (
+        FollowUp.objects.filter(
+            status__in=[FollowUp.Status.OPEN, FollowUp.Status.IN_PROGRESS],
+            owner_participant__isnull=False,
+            due_on__gte=now.date() + dt.timedelta(days=min(offsets) - window),
+            due_on__lte=now.date() + dt.timedelta(days=max(offsets) + 1),
+        )
+        .exclude(owner_participant__email="")
+        .select_related("visit", "owner_participant__home_city")
+    )
+    queued = 0
+    for follow_up in follow_ups:
+        participant = follow_up.owner_participant
+        zone = _home_zone(participant, dt.UTC)
+        due = [days for days in offsets if _is_due(_morning(follow_up.due_on - dt.timedelta(days=days), zone), now)]
+        if not due:
+            continue
+        days = min(due)
+        with transaction.atomic():
+            queued += _queue_to(
+                participant,
+                key=f"follow-up-reminder:{follow_up.pk}:{follow_up.due_on:%Y%m%d}:{days}",
+                kind="follow_up_reminder",
+                about=follow_up.visit,
+                context={"visit": follow_up.visit, "follow_up": follow_up, "days_before": days, "overdue": days < 0},
+            )
+    return queued
+
+
+def scheduled_messages_queue(*, now: dt.datetime | None = None) -> int:
+    """Queue every clock-driven message that is due: reminders, lessons requests, follow-up reminders."""
+    now = now or timezone.now()
+    return visit_reminders_queue(now=now) + visit_lessons_requests_queue(now=now) + follow_up_reminders_queue(now=now)
 
 
 @transaction.atomic

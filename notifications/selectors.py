@@ -1,0 +1,17 @@
+"""Reads of the outbox. Callers check access to the object first; these only filter by it."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import QuerySet
+
+from .models import Notification
+
+
+def notifications_about(obj: models.Model) -> QuerySet[Notification]:
+    """Every message about ``obj`` (newest first), with the original of each resend."""
+    content_type = ContentType.objects.get_for_model(obj)
+    return (
+        Notification.objects.filter(content_type=content_type, object_id=obj.pk)
+        .select_related("resend_of")
+        .order_by("-created_at", "-pk")
+    )

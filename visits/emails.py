@@ -1,0 +1,99 @@
+"""What the visit messages say: their template contexts and the itinerary's .ics attachment.
+
+The services in ``services.py`` decide who gets which message and when; this module only
+turns visits, items and changes into what the templates in ``templates/emails/`` show.
+"""
+
+import datetime as dt
+from itertools import groupby
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from .models import ItineraryChange, ItineraryItem, StudyVisit
+
+
+def portal_url(visit: StudyVisit) -> str:
+    """The visit's page in the portal, in the active language."""
+    return settings.SITE_URL + visit.get_absolute_url()
+
+
+def itinerary_days(items: list[ItineraryItem]) -> list[tuple[dt.date, list[ItineraryItem]]]:
+    """Items grouped by their day in their own city's zone."""
+    return [(day, list(day_items)) for day, day_items in groupby(items, key=lambda item: item.local_start.date())]
+
+
+def itinerary_calendar(visit: StudyVisit, items: list[ItineraryItem]) -> str:
+    """The itinerary as an iCalendar file: real time zones (TZID + VTIMEZONE), one stable UID per item."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//CityExchange//Itinerary//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", visit.title)
+    stamp = timezone.now()
+    for item in items:
+        event = Event()
+        event.add("uid", f"item-{item.pk}@cityexchange")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", item.local_start)
+        event.add("dtend", item.local_end)
+        event.add("summary", item.title)
+        event.add("location", ", ".join(part for part in (item.venue, item.address, item.city.name) if part))
+        if item.description:
+            event.add("description", item.description)
+        event.add("url", portal_url(visit))
+        event.add("status", "CONFIRMED" if item.status == ItineraryItem.Status.CONFIRMED else "TENTATIVE")
+        calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical().decode()
+
+
+def calendar_attachment(visit: StudyVisit, items: list[ItineraryItem]) -> dict:
+    return {
+        "filename": f"itinerary-{visit.pk}.ics",
+        "mimetype": "text/calendar",
+        "content": itinerary_calendar(visit, items),
+    }
+
+
+def digest_lines(changes: list[ItineraryChange]) -> list[dict]:
+    """The net effect of a batch of changes, one line per item, in the order the items were first touched.
+
+    An item added and removed within the batch is not mentioned; one moved three times
+    is "moved" from where it was before the batch to where it is now.
+    """
+    by_item: dict[int, list[ItineraryChange]] = {}
+    for change in changes:
+        by_item.setdefault(change.item_pk, []).append(change)
+    Action = ItineraryChange.Action
+    lines = []
+    for item_changes in by_item.values():
+        first, last = item_changes[0], item_changes[-1]
+        added = first.action == Action.ADDED
+        gone = last.action in (Action.CANCELLED, Action.DELETED)
+        if added and gone:
+            continue
+        if gone:
+            kind = "cancelled"
+        elif added:
+            kind = "added"
+        elif (first.old_starts_at, first.old_ends_at) != (last.new_starts_at, last.new_ends_at):
+            kind = "moved"
+        else:
+            kind = "changed"
+        lines.append(
+            {
+                "kind": kind,
+                "title": last.title,
+                "old_title": first.old_title if first.old_title != last.title else "",
+                "city": last.city_name,
+                "timezone": last.timezone,
+                "old_timezone": first.old_timezone or last.timezone,
+                "old_starts_at": first.old_starts_at,
+                "old_ends_at": first.old_ends_at,
+                "new_starts_at": last.new_starts_at,
+                "new_ends_at": last.new_ends_at,
+                "venue": last.new_venue,
+            }
+        )
+    return lines
