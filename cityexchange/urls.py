@@ -5,10 +5,13 @@ from django.urls import include, path
 
 from visits.views import home
 
+from .admin_login import admin_login
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 urlpatterns += i18n_patterns(
+    path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", home, name="home"),

@@ -87,11 +87,11 @@ class MemberAddForm(forms.ModelForm):
             )
         )
 
-    def _get_validation_exclusions(self):
-        # The roster's delegation is fixed by the page: check "already on this roster" here.
-        exclusions = super()._get_validation_exclusions()
-        exclusions.discard("delegation")
-        return exclusions
+    def clean_participant(self):
+        participant = self.cleaned_data["participant"]
+        if self.instance.delegation.members.filter(participant=participant).exists():
+            raise forms.ValidationError(_("This person is already on the roster."), code="duplicate")
+        return participant
 
 
 class MemberForm(forms.ModelForm):

@@ -54,8 +54,9 @@ def delegation_member_add(
 @transaction.atomic
 def delegation_member_update(member: DelegationMember, *, by, role: str, status: str) -> DelegationMember:
     """Change a member's role or status; a new answer records when it came."""
+    previous = DelegationMember.objects.select_for_update().values_list("status", flat=True).get(pk=member.pk)
     fields = {"role": role, "status": status}
-    if status != member.status and status in (DelegationMember.Status.CONFIRMED, DelegationMember.Status.DECLINED):
+    if status != previous and status in (DelegationMember.Status.CONFIRMED, DelegationMember.Status.DECLINED):
         fields["responded_at"] = timezone.now()
     return _write(member, fields)
 

@@ -313,6 +313,12 @@ class FollowUpForm(forms.ModelForm):
             "themes",
         )
 
+    def _get_validation_exclusions(self):
+        # Model.clean() already says "exactly one owner" in words; skip the same rule as a raw constraint.
+        exclusions = super()._get_validation_exclusions()
+        exclusions.add("owner_city")
+        return exclusions
+
 
 class FollowUpStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=FollowUp.Status.choices)
