@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from delegations.tests.factories import DelegationFactory, DelegationMemberFactory, ParticipantFactory
 from partners.tests.factories import CityFactory, NetworkMembershipFactory, OrganisationFactory
@@ -43,7 +44,7 @@ def _visits(officer, n):
 
 
 def _dashboard(officer, n):
-    today = dt.date.today()
+    today = timezone.localdate()
     for _ in range(n):
         visit = _visit(officer, starts_on=today, ends_on=today + dt.timedelta(days=3))
         FollowUpFactory(visit=visit, due_on=today - dt.timedelta(days=1))
