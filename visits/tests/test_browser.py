@@ -121,3 +121,61 @@ def test_officer_builds_and_publishes_a_visit_over_two_time_zones(page, officer)
         ("Restorative justice", dt.datetime(2019, 11, 4, 16, 0, tzinfo=dt.UTC)),
         ("Youth and culture", dt.datetime(2019, 11, 5, 20, 0, tzinfo=dt.UTC)),
     ]
+
+
+MAIN_PAGES = {
+    "dashboard": "/",
+    "programmes": "/programmes/",
+    "visits": "/visits/",
+    "delegations": "/delegations/",
+    "participants": "/participants/",
+    "follow-ups": "/follow-ups/",
+    "organisations": "/organisations/",
+    "cities": "/cities/",
+    "memberships": "/memberships/",
+    "themes": "/themes/",
+}
+
+
+def test_demo_pages_in_english_and_french_and_closed_to_the_other_officer(page, settings):
+    from django.core.management import call_command
+
+    from delegations.models import Delegation
+
+    settings.DEMO_PASSWORD = PASSWORD
+    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    visit = StudyVisit.objects.get(title="Belgian delegation in Nashville, Chattanooga and Washington DC")
+    delegation = Delegation.objects.get(visits=visit)
+
+    _sign_in(page, "officer@example.org")
+    for name, url in MAIN_PAGES.items():
+        response = page.goto(url)
+        assert response.status == 200, name
+        page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+    page.goto(f"/visits/{visit.pk}/")
+    expect(_item(page, "Flight to Washington DC").locator(".item-time")).to_contain_text("18:10–20:05 EST")
+    page.screenshot(path=SCREENSHOTS / "visit-2019.png", full_page=True)
+    page.goto(f"/delegations/{delegation.pk}/")
+    page.screenshot(path=SCREENSHOTS / "delegation-roster.png", full_page=True)
+
+    page.get_by_label("Language").select_option("fr")
+    page.get_by_role("button", name="Change").click()
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    assert page.url.endswith(f"/fr/delegations/{delegation.pk}/")
+    page.goto(f"/fr/visits/{visit.pk}/")
+    page.screenshot(path=SCREENSHOTS / "visit-2019-fr.png", full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=SCREENSHOTS / "visit-2019-fr-phone.png", full_page=True)
+
+    page.context.clear_cookies()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill("officer2@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_load_state()
+    for url in (f"/visits/{visit.pk}/", f"/programmes/{visit.programme_id}/", f"/delegations/{delegation.pk}/"):
+        assert page.goto(url).status == 404, url
+    page.goto("/visits/")
+    expect(page.locator("main table tbody tr")).to_have_count(1)
+    expect(page.locator("main table tbody")).to_contain_text("Strasbourg delegation in Barcelona")
