@@ -6,12 +6,15 @@ from django.urls import include, path
 from visits.delegate_views import service_worker
 from visits.views import home
 
+from .admin_login import admin_login
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("sw.js", service_worker, name="service_worker"),
     path("api/", include("visits.api_urls")),
 ]
 urlpatterns += i18n_patterns(
+    path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", home, name="home"),

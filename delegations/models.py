@@ -62,6 +62,16 @@ class Participant(models.Model):
     accessibility_needs = models.TextField(_("accessibility needs"), blank=True)
     emergency_contact_name = models.CharField(_("emergency contact"), max_length=200, blank=True)
     emergency_contact_phone = models.CharField(_("emergency contact phone"), max_length=40, blank=True)
+    # Who entered the person: until they join a roster, only that officer (and admins) can see them.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -106,6 +116,16 @@ class Delegation(models.Model):
         related_name="headed_delegations",
     )
     notes = models.TextField(_("notes"), blank=True)
+    # Who formed the group: until a visit of their programme takes it, only they (and admins) see it.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     history = HistoricalRecords(m2m_fields=[home_cities])

@@ -115,7 +115,7 @@ def test_session_ends_after_its_absolute_lifetime(client, user):
     session[SIGNED_IN_AT] = int(time.time()) - settings.SESSION_ABSOLUTE_LIFETIME - 1
     session.save()
 
-    response = client.get(reverse("home"))
+    response = client.get(reverse("my:visit_list"))
 
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
@@ -123,12 +123,12 @@ def test_session_ends_after_its_absolute_lifetime(client, user):
 
 def test_session_ends_after_its_idle_timeout(client, user):
     _login(client)
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("my:visit_list")).status_code == 200
     session = client.session
     session[LAST_SEEN_AT] = int(time.time()) - settings.SESSION_IDLE_TIMEOUT - 1
     session.save()
 
-    response = client.get(reverse("home"))
+    response = client.get(reverse("my:visit_list"))
 
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
@@ -136,12 +136,12 @@ def test_session_ends_after_its_idle_timeout(client, user):
 
 def test_activity_keeps_a_session_alive_without_a_write_per_request(client, user):
     _login(client)
-    client.get(reverse("home"))
+    client.get(reverse("my:visit_list"))
     session = client.session
     session[LAST_SEEN_AT] = int(time.time()) - settings.SESSION_IDLE_TIMEOUT + 60
     session.save()
 
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("my:visit_list")).status_code == 200
     assert int(time.time()) - client.session[LAST_SEEN_AT] < 5
 
 
@@ -156,21 +156,21 @@ def test_password_change_ends_the_other_sessions(user):
     )
 
     assert response.status_code == 302
-    assert phone.get(reverse("home")).status_code == 302
+    assert phone.get(reverse("my:visit_list")).status_code == 302
     assert "_auth_user_id" not in phone.session
-    assert laptop.get(reverse("home")).status_code == 200
+    assert laptop.get(reverse("my:visit_list")).status_code == 200
 
 
 def test_users_see_and_end_their_sessions(user):
     phone, laptop = Client(), Client()
     _login(phone)
     _login(laptop)
-    laptop.get(reverse("home"))
+    laptop.get(reverse("my:visit_list"))
 
     page = laptop.get(reverse("usersessions_list"))
     response = laptop.post(reverse("usersessions_list"), {"action": "end"})
 
     assert page.status_code == 200
     assert response.status_code == 302
-    assert phone.get(reverse("home")).status_code == 302
-    assert laptop.get(reverse("home")).status_code == 200
+    assert phone.get(reverse("my:visit_list")).status_code == 302
+    assert laptop.get(reverse("my:visit_list")).status_code == 200

@@ -5,18 +5,30 @@ assigned to and everything inside them; a delegate sees only published visits of
 delegation they belong to (and not as declined or withdrawn).
 """
 
+import datetime as dt
+
 from django.db.models import Q, QuerySet
 
+from cityexchange import roles
 from delegations.models import DelegationMember
 from delegations.tokens import token_hash
 
-from .models import Accommodation, CalendarFeedToken, ItineraryItem, PersonalTravel, Programme, StudyVisit
+from .models import (
+    Accommodation,
+    CalendarFeedToken,
+    FollowUp,
+    ItineraryItem,
+    PersonalTravel,
+    Programme,
+    StudyVisit,
+    Theme,
+)
 
 VISIBLE_MEMBER_STATUSES = (DelegationMember.Status.INVITED, DelegationMember.Status.CONFIRMED)
 
 
 def is_officer(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.programmes.exists())
+    return roles.is_officer(user)
 
 
 def programmes_for_officer(user) -> QuerySet[Programme]:
@@ -130,3 +142,80 @@ def members_for_officer(user) -> QuerySet[DelegationMember]:
         return members
     delegation_ids = StudyVisit.objects.filter(programme__officers=user).values("delegation_id")
     return members.filter(delegation_id__in=delegation_ids)
+
+
+def follow_ups_for_officer(user) -> QuerySet[FollowUp]:
+    """Follow-ups of visits the user may manage, with their owners and visit."""
+    if not user.is_authenticated:
+        return FollowUp.objects.none()
+    follow_ups = FollowUp.objects.select_related(
+        "visit__programme", "owner_participant", "owner_organisation", "owner_city"
+    )
+    if user.is_superuser:
+        return follow_ups
+    return follow_ups.filter(visit__programme__officers=user)
+
+
+def themes_for_officer(user) -> QuerySet[Theme]:
+    """Themes are shared by all programmes: every officer may see and edit them."""
+    return Theme.objects.all() if is_officer(user) else Theme.objects.none()
+
+
+def current_visits_for_officer(user, *, today: dt.date) -> QuerySet[StudyVisit]:
+    """Drafts and published visits of the user's programmes that have not ended, soonest first."""
+    return (
+        visits_for_officer(user)
+        .filter(ends_on__gte=today, status__in=[StudyVisit.Status.DRAFT, StudyVisit.Status.PUBLISHED])
+        .order_by("starts_on", "title")
+    )
+
+
+def recent_changes_for_officer(user, *, limit: int = 12) -> list:
+    """The latest history records of visits, itinerary items and follow-ups the user may manage."""
+    if not user.is_authenticated:
+        return []
+    scopes = [
+        (StudyVisit.history.select_related("history_user", "programme"), "programme__officers"),
+        (ItineraryItem.history.select_related("history_user", "visit"), "visit__programme__officers"),
+        (FollowUp.history.select_related("history_user", "visit"), "visit__programme__officers"),
+    ]
+    records = []
+    for history, officer_path in scopes:
+        if not user.is_superuser:
+            history = history.filter(**{officer_path: user})
+        for record in history.order_by("-history_date")[:limit]:
+            record.kind_label = history.model.instance_type._meta.verbose_name
+            records.append(record)
+    records.sort(key=lambda record: record.history_date, reverse=True)
+    return records[:limit]
+
+
+class ItineraryDay:
+    """One day of a visit's itinerary, in the local time of each item's city."""
+
+    def __init__(self, day: dt.date, items: list):
+        self.day = day
+        self.items = items
+
+
+def itinerary_days(visit: StudyVisit, items: list[ItineraryItem]) -> list[ItineraryDay]:
+    """Group items by local day and mark each with ``overlaps`` (other items at the same
+    time, cancelled ones aside) and ``outside_visit`` (a local date beyond the visit's)."""
+    active = [item for item in items if item.status != ItineraryItem.Status.CANCELLED]
+    for item in items:
+        item.overlaps = [
+            other
+            for other in active
+            if other is not item
+            and item.status != ItineraryItem.Status.CANCELLED
+            and other.starts_at < item.ends_at
+            and item.starts_at < other.ends_at
+        ]
+        item.outside_visit = item.local_start.date() < visit.starts_on or item.local_end.date() > visit.ends_on
+    days = []
+    for item in items:
+        day = item.local_start.date()
+        if not days or days[-1].day != day:
+            days.append(ItineraryDay(day, []))
+        days[-1].items.append(item)
+    return days

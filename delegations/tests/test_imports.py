@@ -279,7 +279,7 @@ def test_import_preview_query_count_does_not_grow(client, django_assert_num_quer
     rows = [[f"First{n}", f"Last{n}", f"p{n}@example.org", "City of Liège", "police", "Liège", ""] for n in range(size)]
     preview_url = _upload(client, delegation, _csv([HEADER, *rows], separator=",", encoding="utf-8"))["Location"]
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(preview_url)
 
     assert response.status_code == 200

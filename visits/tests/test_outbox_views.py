@@ -59,7 +59,7 @@ def test_visit_outbox_lists_messages_with_a_constant_number_of_queries(
     _queue(StudyVisitFactory(programme=visit.programme), 99)  # about another visit: not listed
     Notification.objects.filter(pk=rows[0].pk).update(status=Status.FAILED, sent_at=None, last_error="550 No such user")
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         response = officer_client.get(_url("list", visit))
 
     assert response.status_code == 200

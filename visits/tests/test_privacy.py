@@ -58,7 +58,7 @@ def test_erasure_anonymises_keeps_counts_and_ends_sessions(camille):
     member = _member_of_visit(camille, ends_on=dt.date(2019, 11, 9))
     phone = Client()
     phone.post(reverse("account_login"), {"login": "camille@example.org", "password": PASSWORD})
-    assert phone.get(reverse("home")).status_code == 200
+    assert phone.get(reverse("my:visit_list")).status_code == 200
     user = camille.user
 
     participant_erase(camille, by=None)
@@ -70,7 +70,7 @@ def test_erasure_anonymises_keeps_counts_and_ends_sessions(camille):
     assert camille.user is None
     assert list(DelegationMember.objects.filter(participant=camille)) == [member]
     assert not user.is_active and not user.has_usable_password() and user.email == ""
-    assert phone.get(reverse("home")).status_code == 302
+    assert phone.get(reverse("my:visit_list")).status_code == 302
     assert not camille.history.filter(email="camille@example.org").exists()
     assert not camille.history.filter(dietary_needs="Vegetarian").exists()
 

@@ -1,0 +1,42 @@
+"""The base every officer list page shares: the gate, a django-filter form and pagination."""
+
+from django.views.generic import ListView
+
+from .roles import OfficerRequiredMixin
+
+
+def styled_filterset(filterset):
+    """Give a filter form's widgets Bootstrap's classes."""
+    for field in filterset.form.fields.values():
+        widget = field.widget
+        css = (
+            "form-select"
+            if getattr(widget, "input_type", "") == "select" or hasattr(widget, "choices")
+            else "form-control"
+        )
+        widget.attrs.setdefault("class", css)
+    return filterset
+
+
+class OfficerListView(OfficerRequiredMixin, ListView):
+    """A list of what the officer may reach, filtered by ``filterset_class`` and paginated."""
+
+    filterset_class = None
+    paginate_by = 20
+
+    def get_base_queryset(self):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        self.filterset = styled_filterset(
+            self.filterset_class(self.request.GET or None, queryset=self.get_base_queryset(), request=self.request)
+        )
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["filter"] = self.filterset
+        context["query_string"] = query.urlencode()
+        return context

@@ -1,0 +1,104 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Delegation, DelegationMember, Participant
+from .selectors import participants_for_officer
+
+
+def _helper(*layout) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    if layout:
+        helper.layout = Layout(*layout)
+    return helper
+
+
+class ParticipantForm(forms.ModelForm):
+    class Meta:
+        model = Participant
+        fields = [
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "organisation",
+            "position",
+            "profession",
+            "home_city",
+            "preferred_language",
+            "dietary_needs",
+            "accessibility_needs",
+            "emergency_contact_name",
+            "emergency_contact_phone",
+        ]
+        widgets = {
+            "dietary_needs": forms.Textarea(attrs={"rows": 2}),
+            "accessibility_needs": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Row(Column("first_name", css_class="col-md-6"), Column("last_name", css_class="col-md-6")),
+            Row(Column("email", css_class="col-md-6"), Column("phone", css_class="col-md-6")),
+            Row(Column("organisation", css_class="col-md-6"), Column("position", css_class="col-md-6")),
+            Row(
+                Column("profession", css_class="col-md-4"),
+                Column("home_city", css_class="col-md-4"),
+                Column("preferred_language", css_class="col-md-4"),
+            ),
+            Row(Column("dietary_needs", css_class="col-md-6"), Column("accessibility_needs", css_class="col-md-6")),
+            Row(
+                Column("emergency_contact_name", css_class="col-md-6"),
+                Column("emergency_contact_phone", css_class="col-md-6"),
+            ),
+        )
+
+
+class DelegationForm(forms.ModelForm):
+    class Meta:
+        model = Delegation
+        fields = ["name", "home_cities", "head", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["head"].queryset = participants_for_officer(user)
+        self.fields["home_cities"].widget.attrs["size"] = 6
+        self.helper = _helper()
+
+
+class MemberAddForm(forms.ModelForm):
+    class Meta:
+        model = DelegationMember
+        fields = ["participant", "role", "status"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participant"].queryset = participants_for_officer(user)
+        self.fields["participant"].help_text = _("Not in the list? Add the person to the directory first.")
+        self.helper = _helper(
+            Row(
+                Column("participant", css_class="col-md-6"),
+                Column("role", css_class="col-sm-6 col-md-3"),
+                Column("status", css_class="col-sm-6 col-md-3"),
+            )
+        )
+
+    def clean_participant(self):
+        participant = self.cleaned_data["participant"]
+        if self.instance.delegation.members.filter(participant=participant).exists():
+            raise forms.ValidationError(_("This person is already on the roster."), code="duplicate")
+        return participant
+
+
+class MemberForm(forms.ModelForm):
+    class Meta:
+        model = DelegationMember
+        fields = ["role", "status"]
+        widgets = {
+            "role": forms.Select(attrs={"class": "form-select form-select-sm w-auto"}),
+            "status": forms.Select(attrs={"class": "form-select form-select-sm w-auto"}),
+        }

@@ -1,0 +1,153 @@
+"""Officer pages of participants, delegations and their rosters.
+
+Objects are fetched through ``delegations.selectors``, so a person or a group outside
+the officer's programmes answers 404.
+"""
+
+from django.contrib import messages
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cityexchange.roles import officer_required
+from cityexchange.views import OfficerListView
+
+from . import services
+from .filters import DelegationFilter, ParticipantFilter
+from .forms import DelegationForm, MemberAddForm, MemberForm, ParticipantForm
+from .models import DelegationMember
+from .selectors import delegations_for_officer, participants_for_officer, roster_for_delegation
+
+
+def _form_page(request, form, *, title, cancel_url):
+    context = {"form": form, "title": title, "cancel_url": cancel_url, "submit": _("Save")}
+    return render(request, "includes/form_page.html", context, status=400 if form.errors else 200)
+
+
+class ParticipantListView(OfficerListView):
+    filterset_class = ParticipantFilter
+    template_name = "delegations/participant_list.html"
+
+    def get_base_queryset(self):
+        return participants_for_officer(self.request.user).order_by("last_name", "first_name", "pk")
+
+
+@officer_required
+def participant_detail(request, pk: int):
+    participant = get_object_or_404(participants_for_officer(request.user), pk=pk)
+    memberships = (
+        participant.memberships.filter(delegation__in=delegations_for_officer(request.user))
+        .select_related("delegation")
+        .order_by("delegation__name")
+    )
+    return render(
+        request, "delegations/participant_detail.html", {"participant": participant, "memberships": memberships}
+    )
+
+
+@officer_required
+def participant_edit(request, pk: int | None = None):
+    participant = get_object_or_404(participants_for_officer(request.user), pk=pk) if pk else None
+    form = ParticipantForm(request.POST or None, instance=participant)
+    if form.is_valid():
+        if participant:
+            participant = services.participant_update(participant, by=request.user, **form.cleaned_data)
+        else:
+            participant = services.participant_create(by=request.user, **form.cleaned_data)
+        messages.success(request, _("Participant saved."))
+        return redirect("delegations:participant_detail", participant.pk)
+    title = _("Edit %(name)s") % {"name": participant.full_name} if participant else _("New participant")
+    return _form_page(request, form, title=title, cancel_url=reverse("delegations:participant_list"))
+
+
+class DelegationListView(OfficerListView):
+    filterset_class = DelegationFilter
+    template_name = "delegations/delegation_list.html"
+
+    def get_base_queryset(self):
+        return (
+            delegations_for_officer(self.request.user)
+            .prefetch_related("home_cities")
+            .annotate(member_count=Count("members", distinct=True))
+            .order_by("name", "pk")
+        )
+
+
+def _delegation_page(request, delegation, *, add_form=None, status=200):
+    context = {
+        "delegation": delegation,
+        "roster": [
+            (member, MemberForm(instance=member, prefix=f"m{member.pk}"))
+            for member in roster_for_delegation(delegation)
+        ],
+        "add_form": add_form or MemberAddForm(user=request.user, instance=DelegationMember(delegation=delegation)),
+        "visits": delegation.visits.select_related("programme").order_by("-starts_on"),
+    }
+    return render(request, "delegations/delegation_detail.html", context, status=status)
+
+
+@officer_required
+def delegation_detail(request, pk: int):
+    delegation = get_object_or_404(delegations_for_officer(request.user).prefetch_related("home_cities"), pk=pk)
+    return _delegation_page(request, delegation)
+
+
+@officer_required
+def delegation_edit(request, pk: int | None = None):
+    delegation = get_object_or_404(delegations_for_officer(request.user), pk=pk) if pk else None
+    form = DelegationForm(request.POST or None, instance=delegation, user=request.user)
+    if form.is_valid():
+        if delegation:
+            delegation = services.delegation_update(delegation, by=request.user, **form.cleaned_data)
+        else:
+            delegation = services.delegation_create(by=request.user, **form.cleaned_data)
+        messages.success(request, _("Delegation saved."))
+        return redirect("delegations:delegation_detail", delegation.pk)
+    title = _("Edit %(name)s") % {"name": delegation.name} if delegation else _("New delegation")
+    return _form_page(request, form, title=title, cancel_url=reverse("delegations:delegation_list"))
+
+
+@officer_required
+@require_POST
+def member_add(request, pk: int):
+    delegation = get_object_or_404(delegations_for_officer(request.user).prefetch_related("home_cities"), pk=pk)
+    form = MemberAddForm(request.POST, user=request.user, instance=DelegationMember(delegation=delegation))
+    if form.is_valid():
+        member = services.delegation_member_add(delegation, by=request.user, **form.cleaned_data)
+        messages.success(request, _("%(name)s added to the roster.") % {"name": member.participant.full_name})
+        return redirect(reverse("delegations:delegation_detail", args=[pk]) + "#roster")
+    return _delegation_page(request, delegation, add_form=form, status=400)
+
+
+def _officer_member(request, pk: int, member_pk: int) -> DelegationMember:
+    return get_object_or_404(
+        DelegationMember.objects.select_related("participant").filter(
+            delegation__in=delegations_for_officer(request.user)
+        ),
+        delegation=pk,
+        pk=member_pk,
+    )
+
+
+@officer_required
+@require_POST
+def member_edit(request, pk: int, member_pk: int):
+    member = _officer_member(request, pk, member_pk)
+    form = MemberForm(request.POST, instance=member, prefix=f"m{member.pk}")
+    if form.is_valid():
+        services.delegation_member_update(member, by=request.user, **form.cleaned_data)
+        messages.success(request, _("%(name)s: role and status saved.") % {"name": member.participant.full_name})
+    else:
+        messages.error(request, _("Choose a role and a status from the lists."))
+    return redirect(reverse("delegations:delegation_detail", args=[pk]) + "#roster")
+
+
+@officer_required
+@require_POST
+def member_remove(request, pk: int, member_pk: int):
+    member = _officer_member(request, pk, member_pk)
+    services.delegation_member_remove(member, by=request.user)
+    messages.success(request, _("%(name)s removed from the roster.") % {"name": member.participant.full_name})
+    return redirect(reverse("delegations:delegation_detail", args=[pk]) + "#roster")

@@ -1,0 +1,118 @@
+"""Officer pages of the shared world: cities, organisations and network memberships.
+
+These are reference data every programme uses, so every officer reads and edits them;
+delegates get a 404 like any page outside their reach.
+"""
+
+import zoneinfo
+
+from django.contrib import messages
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from cityexchange.roles import officer_required
+from cityexchange.views import OfficerListView
+
+from .filters import CityFilter, NetworkMembershipFilter, OrganisationFilter
+from .forms import CityForm, NetworkMembershipForm, OrganisationForm
+from .models import City, NetworkMembership, Organisation
+
+
+def _form_page(request, form, *, title, cancel_url, extra=None):
+    context = {"form": form, "title": title, "cancel_url": cancel_url, "submit": _("Save"), **(extra or {})}
+    return render(request, "partners/form_page.html", context, status=400 if form.errors else 200)
+
+
+class CityListView(OfficerListView):
+    filterset_class = CityFilter
+    template_name = "partners/city_list.html"
+
+    def get_base_queryset(self):
+        return City.objects.annotate(organisation_count=Count("organisations", distinct=True)).order_by("name")
+
+
+@officer_required
+def city_detail(request, pk: int):
+    city = get_object_or_404(City, pk=pk)
+    memberships = city.memberships.select_related("network").order_by("network__name", "since")
+    organisations = city.organisations.order_by("name")
+    return render(
+        request, "partners/city_detail.html", {"city": city, "memberships": memberships, "organisations": organisations}
+    )
+
+
+@officer_required
+def city_edit(request, pk: int | None = None):
+    city = get_object_or_404(City, pk=pk) if pk else None
+    form = CityForm(request.POST or None, instance=city)
+    if form.is_valid():
+        city = form.save()
+        messages.success(request, _("City saved."))
+        return redirect("partners:city_detail", city.pk)
+    title = _("Edit %(name)s") % {"name": city.name} if city else _("New city")
+    return _form_page(
+        request,
+        form,
+        title=title,
+        cancel_url=reverse("partners:city_list"),
+        extra={"time_zones": sorted(zoneinfo.available_timezones())},
+    )
+
+
+class OrganisationListView(OfficerListView):
+    filterset_class = OrganisationFilter
+    template_name = "partners/organisation_list.html"
+
+    def get_base_queryset(self):
+        return Organisation.objects.select_related("city", "parent").order_by("name")
+
+
+@officer_required
+def organisation_detail(request, pk: int):
+    organisation = get_object_or_404(
+        Organisation.objects.select_related("city", "parent").prefetch_related(
+            Prefetch("units", queryset=Organisation.objects.order_by("name")),
+            Prefetch("memberships", queryset=NetworkMembership.objects.select_related("city")),
+        ),
+        pk=pk,
+    )
+    return render(request, "partners/organisation_detail.html", {"organisation": organisation})
+
+
+@officer_required
+def organisation_edit(request, pk: int | None = None):
+    organisation = get_object_or_404(Organisation, pk=pk) if pk else None
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if form.is_valid():
+        organisation = form.save()
+        messages.success(request, _("Organisation saved."))
+        return redirect("partners:organisation_detail", organisation.pk)
+    title = _("Edit %(name)s") % {"name": organisation.name} if organisation else _("New organisation")
+    return _form_page(request, form, title=title, cancel_url=reverse("partners:organisation_list"))
+
+
+class NetworkMembershipListView(OfficerListView):
+    filterset_class = NetworkMembershipFilter
+    template_name = "partners/membership_list.html"
+
+    def get_base_queryset(self):
+        return NetworkMembership.objects.select_related("city", "network").order_by(
+            "city__name", "network__name", "since"
+        )
+
+
+@officer_required
+def membership_edit(request, pk: int | None = None):
+    membership = get_object_or_404(NetworkMembership, pk=pk) if pk else None
+    initial = {}
+    if membership is None and request.GET.get("city", "").isdigit():
+        initial["city"] = request.GET["city"]
+    form = NetworkMembershipForm(request.POST or None, instance=membership, initial=initial)
+    if form.is_valid():
+        membership = form.save()
+        messages.success(request, _("Network membership saved."))
+        return redirect("partners:city_detail", membership.city_id)
+    title = _("Edit network membership") if membership else _("New network membership")
+    return _form_page(request, form, title=title, cancel_url=reverse("partners:membership_list"))

@@ -1,0 +1,324 @@
+"""Officer forms for programmes, visits, host cities, itinerary items, themes and follow-ups.
+
+Forms validate and lay themselves out; the views hand ``cleaned_data`` to a service.
+"""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from delegations.selectors import delegations_for_officer, participants_for_officer
+from partners.models import City, Organisation
+
+from .localtime import NonexistentLocalTime, local_to_utc
+from .models import FollowUp, ItineraryItem, Programme, StudyVisit, Theme, VisitStop
+from .selectors import programmes_for_officer, visits_for_officer
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+def _helper(*layout) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    if layout:
+        helper.layout = Layout(*layout)
+    return helper
+
+
+class ReminderDaysField(forms.CharField):
+    default_error_messages = {
+        "invalid": _("Give whole numbers of days between 0 and 365, separated by commas, e.g. “7, 1”."),
+    }
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return ", ".join(str(day) for day in value)
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value.strip():
+            return []
+        try:
+            days = [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if any(day < 0 or day > 365 for day in days):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return sorted(set(days), reverse=True)
+
+
+class ProgrammeForm(forms.ModelForm):
+    reminder_days = ReminderDaysField(
+        label=_("Reminder days before a visit"),
+        required=False,
+        help_text=_("Days before a visit starts on which delegates are reminded, e.g. 7, 1."),
+    )
+
+    class Meta:
+        model = Programme
+        fields = ["name", "organiser", "description", "supporters", "partner_networks", "reminder_days"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supporters"].widget.attrs["size"] = 8
+        self.fields["partner_networks"].queryset = Organisation.objects.filter(kind=Organisation.Kind.NETWORK)
+        self.fields["partner_networks"].widget = forms.CheckboxSelectMultiple(
+            choices=self.fields["partner_networks"].choices
+        )
+        self.helper = _helper()
+
+
+class VisitForm(forms.ModelForm):
+    class Meta:
+        model = StudyVisit
+        fields = ["programme", "title", "delegation", "starts_on", "ends_on", "themes", "summary"]
+        widgets = {
+            "starts_on": DATE,
+            "ends_on": DATE,
+            "themes": forms.CheckboxSelectMultiple,
+            "summary": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes_for_officer(user)
+        self.fields["delegation"].queryset = delegations_for_officer(user)
+        self.fields["delegation"].help_text = _("The travelling group; you can choose it later.")
+        self.helper = _helper(
+            "programme",
+            "title",
+            "delegation",
+            Row(Column("starts_on", css_class="col-sm-6"), Column("ends_on", css_class="col-sm-6")),
+            "themes",
+            "summary",
+        )
+
+
+class VisitCloneForm(forms.Form):
+    title = forms.CharField(label=_("Title of the new visit"), max_length=200)
+    starts_on = forms.DateField(
+        label=_("The new visit starts on"),
+        widget=DATE,
+        help_text=_("Host cities and itinerary move by the same number of days, at the same local times."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class VisitStopForm(forms.ModelForm):
+    class Meta:
+        model = VisitStop
+        fields = ["city", "arrives_on", "departs_on", "position"]
+        widgets = {"arrives_on": DATE, "departs_on": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["position"].required = False
+        if not self.instance.pk:
+            self.initial["position"] = None
+        self.fields["position"].help_text = _("Leave empty to add it after the last host city.")
+        self.helper = _helper(
+            Row(
+                Column("city", css_class="col-md-4"),
+                Column("arrives_on", css_class="col-sm-4 col-md-3"),
+                Column("departs_on", css_class="col-sm-4 col-md-3"),
+                Column("position", css_class="col-sm-4 col-md-2"),
+            )
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and cleaned.get("position") is None:
+            cleaned["position"] = self.instance.position
+        return cleaned
+
+    def _get_validation_exclusions(self):
+        exclusions = super()._get_validation_exclusions()
+        if not self.instance.pk:
+            exclusions.add("position")
+        return exclusions
+
+
+class ItineraryItemForm(forms.ModelForm):
+    """An item entered in its city's wall-clock time; it is stored in UTC.
+
+    A local time the clocks skip is refused; a local time that happens twice (the night
+    daylight saving ends) is taken as its first occurrence and listed in ``ambiguous``.
+    """
+
+    day = forms.DateField(label=_("Date"), widget=DATE)
+    start_time = forms.TimeField(label=_("Starts (local time)"), widget=TIME)
+    end_time = forms.TimeField(label=_("Ends (local time)"), widget=TIME)
+    end_day = forms.DateField(
+        label=_("Ends on another date"), widget=DATE, required=False, help_text=_("Only for overnight items.")
+    )
+
+    class Meta:
+        model = ItineraryItem
+        fields = [
+            "city",
+            "kind",
+            "title",
+            "status",
+            "venue",
+            "address",
+            "host_organisations",
+            "host_contact",
+            "themes",
+            "description",
+            "notes_for_delegates",
+        ]
+        widgets = {
+            "themes": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "notes_for_delegates": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    field_for_model_error = {"starts_at": "start_time", "ends_at": "end_time"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ambiguous = []
+        self.fields["city"].queryset = City.objects.all()
+        self.fields["city"].help_text = _("Times are read in this city's local time.")
+        self.fields["host_organisations"].queryset = Organisation.objects.all()
+        self.fields["host_organisations"].widget.attrs["size"] = 6
+        if self.instance.pk and not self.is_bound:
+            start, end = self.instance.local_start, self.instance.local_end
+            self.initial.update({"day": start.date(), "start_time": start.time(), "end_time": end.time()})
+            if end.date() != start.date():
+                self.initial["end_day"] = end.date()
+        self.helper = _helper(
+            Row(Column("title", css_class="col-md-8"), Column("kind", css_class="col-md-4")),
+            Row(
+                Column("city", css_class="col-md-4"),
+                Column("day", css_class="col-sm-6 col-md-4"),
+                Column("status", css_class="col-sm-6 col-md-4"),
+            ),
+            Row(
+                Column("start_time", css_class="col-4"),
+                Column("end_time", css_class="col-4"),
+                Column("end_day", css_class="col-4"),
+            ),
+            Row(Column("venue", css_class="col-md-6"), Column("address", css_class="col-md-6")),
+            Row(Column("host_organisations", css_class="col-md-6"), Column("host_contact", css_class="col-md-6")),
+            "themes",
+            "description",
+            "notes_for_delegates",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        city, day, start, end = (cleaned.get(name) for name in ("city", "day", "start_time", "end_time"))
+        if not (city and day and start and end):
+            return cleaned
+        end_day = cleaned.get("end_day") or day
+        zone = city.zone
+        times = {}
+        for field, when_day, when_time in (("start_time", day, start), ("end_time", end_day, end)):
+            try:
+                times[field], ambiguous = local_to_utc(when_day, when_time, zone)
+            except NonexistentLocalTime:
+                self.add_error(
+                    field,
+                    _(
+                        "%(time)s does not exist on %(day)s in %(city)s: the clocks skip it for daylight saving "
+                        "time. Choose a time an hour later."
+                    )
+                    % {"time": when_time.strftime("%H:%M"), "day": when_day.isoformat(), "city": city.name},
+                )
+                continue
+            if ambiguous:
+                self.ambiguous.append(f"{when_day.isoformat()} {when_time:%H:%M}")
+        if len(times) == 2:
+            if times["end_time"] <= times["start_time"]:
+                self.add_error("end_time", _("An item must end after it starts."))
+            else:
+                self.instance.starts_at = cleaned["starts_at"] = times["start_time"]
+                self.instance.ends_at = cleaned["ends_at"] = times["end_time"]
+        return cleaned
+
+    def _update_errors(self, errors):
+        # The model speaks of starts_at / ends_at; the officer typed a local start and end time.
+        if hasattr(errors, "error_dict"):
+            errors = ValidationError(
+                {self.field_for_model_error.get(name, name): value for name, value in errors.error_dict.items()}
+            )
+        super()._update_errors(errors)
+
+    @property
+    def item_fields(self) -> dict:
+        """What the itinerary services take."""
+        data = {name: self.cleaned_data[name] for name in self._meta.fields}
+        data["starts_at"] = self.cleaned_data["starts_at"]
+        data["ends_at"] = self.cleaned_data["ends_at"]
+        return data
+
+
+class ThemeForm(forms.ModelForm):
+    class Meta:
+        model = Theme
+        fields = ["name", "name_fr", "slug", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class FollowUpForm(forms.ModelForm):
+    class Meta:
+        model = FollowUp
+        fields = [
+            "visit",
+            "title",
+            "description",
+            "owner_participant",
+            "owner_organisation",
+            "owner_city",
+            "due_on",
+            "status",
+            "outcome",
+            "themes",
+        ]
+        widgets = {
+            "due_on": DATE,
+            "themes": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "outcome": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["visit"].queryset = visits_for_officer(user)
+        self.fields["owner_participant"].queryset = participants_for_officer(user)
+        self.helper = _helper(
+            "visit",
+            "title",
+            "description",
+            Row(
+                Column("owner_participant", css_class="col-md-4"),
+                Column("owner_organisation", css_class="col-md-4"),
+                Column("owner_city", css_class="col-md-4"),
+            ),
+            Row(Column("due_on", css_class="col-sm-6"), Column("status", css_class="col-sm-6")),
+            "outcome",
+            "themes",
+        )
+
+    def _get_validation_exclusions(self):
+        # Model.clean() already says "exactly one owner" in words; skip the same rule as a raw constraint.
+        exclusions = super()._get_validation_exclusions()
+        exclusions.add("owner_city")
+        return exclusions
+
+
+class FollowUpStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=FollowUp.Status.choices)
