@@ -28,25 +28,11 @@ from .imports import (
     parse_upload,
     participants_import,
 )
-from .models import Delegation, Participant
+from .models import Delegation
+from .selectors import delegations_for_officer, participants_for_officer
 
 SESSION_PREFIX = "participant-import:"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _delegations_in_reach(user):
-    """Delegations travelling on a visit of the user's programmes (all of them for admins)."""
-    if not user.is_authenticated:
-        return Delegation.objects.none()
-    if user.is_superuser:
-        return Delegation.objects.all()
-    return Delegation.objects.filter(pk__in=Delegation.objects.filter(visits__programme__officers=user).values("pk"))
-
-
-def _participants_in_reach(user):
-    if user.is_superuser:
-        return Participant.objects.all()
-    return Participant.objects.filter(memberships__delegation__in=_delegations_in_reach(user)).distinct()
 
 
 def _pending(request, delegation: Delegation, token: str) -> dict:
@@ -58,7 +44,7 @@ def _pending(request, delegation: Delegation, token: str) -> dict:
 
 @login_required
 def import_upload(request, pk: int):
-    delegation = get_object_or_404(_delegations_in_reach(request.user), pk=pk)
+    delegation = get_object_or_404(delegations_for_officer(request.user), pk=pk)
     form = ParticipantUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -107,7 +93,7 @@ def _render_preview(request, delegation, token, pending, *, mapping_form=None, r
 
 @login_required
 def import_preview(request, pk: int, token: str):
-    delegation = get_object_or_404(_delegations_in_reach(request.user), pk=pk)
+    delegation = get_object_or_404(delegations_for_officer(request.user), pk=pk)
     pending = _pending(request, delegation, token)
     if request.method == "POST":
         mapping_form = ColumnMappingForm(request.POST, headers=pending["headers"])
@@ -122,7 +108,7 @@ def import_preview(request, pk: int, token: str):
 @login_required
 @require_POST
 def import_confirm(request, pk: int, token: str):
-    delegation = get_object_or_404(_delegations_in_reach(request.user), pk=pk)
+    delegation = get_object_or_404(delegations_for_officer(request.user), pk=pk)
     pending = _pending(request, delegation, token)
     parsed = ParsedFile(headers=pending["headers"], rows=pending["rows"])
     mapping = {f.name: pending["mapping"].get(f.name) for f in FIELDS}
@@ -150,7 +136,7 @@ def _download(content: bytes, *, filename: str, content_type: str) -> HttpRespon
 
 @login_required
 def roster_export(request, pk: int, fmt: str):
-    delegation = get_object_or_404(_delegations_in_reach(request.user), pk=pk)
+    delegation = get_object_or_404(delegations_for_officer(request.user), pk=pk)
     name = f"roster-{slugify(delegation.name)[:60] or delegation.pk}"
     if fmt == "xlsx":
         return _download(roster_xlsx(delegation), filename=f"{name}.xlsx", content_type=XLSX_TYPE)
@@ -161,7 +147,7 @@ def roster_export(request, pk: int, fmt: str):
 def participants_export(request, fmt: str):
     if not request.user.is_superuser and not request.user.programmes.exists():
         raise Http404
-    participants = _participants_in_reach(request.user)
+    participants = participants_for_officer(request.user)
     if fmt == "xlsx":
         return _download(participants_xlsx(participants), filename="participants.xlsx", content_type=XLSX_TYPE)
     return _download(

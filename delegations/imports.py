@@ -424,6 +424,8 @@ def participants_import(
             raise ImportRowsError(results) from error
         participant._history_user = by
         participant._change_reason = "imported"
+        if participant.pk is None and getattr(by, "pk", None):
+            participant.created_by = by
         participant.save()
         member = DelegationMember.objects.filter(delegation=delegation, participant=participant).first()
         member = member or DelegationMember(delegation=delegation, participant=participant)

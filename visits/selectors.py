@@ -149,7 +149,12 @@ def follow_ups_for_officer(user) -> QuerySet[FollowUp]:
     if not user.is_authenticated:
         return FollowUp.objects.none()
     follow_ups = FollowUp.objects.select_related(
-        "visit__programme", "owner_participant", "owner_organisation", "owner_city"
+        "visit__programme",
+        "owner_participant",
+        "owner_organisation",
+        "owner_city",
+        "resulting_membership__city",
+        "resulting_membership__network",
     )
     if user.is_superuser:
         return follow_ups
