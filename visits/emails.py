@@ -8,9 +8,8 @@ import datetime as dt
 from itertools import groupby
 
 from django.conf import settings
-from django.utils import timezone
-from icalendar import Calendar, Event
 
+from .calendar import calendar_for_items
 from .models import ItineraryChange, ItineraryItem, StudyVisit
 
 
@@ -24,35 +23,11 @@ def itinerary_days(items: list[ItineraryItem]) -> list[tuple[dt.date, list[Itine
     return [(day, list(day_items)) for day, day_items in groupby(items, key=lambda item: item.local_start.date())]
 
 
-def itinerary_calendar(visit: StudyVisit, items: list[ItineraryItem]) -> str:
-    """The itinerary as an iCalendar file: real time zones (TZID + VTIMEZONE), one stable UID per item."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//CityExchange//Itinerary//EN")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", visit.title)
-    stamp = timezone.now()
-    for item in items:
-        event = Event()
-        event.add("uid", f"item-{item.pk}@cityexchange")
-        event.add("dtstamp", stamp)
-        event.add("dtstart", item.local_start)
-        event.add("dtend", item.local_end)
-        event.add("summary", item.title)
-        event.add("location", ", ".join(part for part in (item.venue, item.address, item.city.name) if part))
-        if item.description:
-            event.add("description", item.description)
-        event.add("url", portal_url(visit))
-        event.add("status", "CONFIRMED" if item.status == ItineraryItem.Status.CONFIRMED else "TENTATIVE")
-        calendar.add_component(event)
-    calendar.add_missing_timezones()
-    return calendar.to_ical().decode()
-
-
 def calendar_attachment(visit: StudyVisit, items: list[ItineraryItem]) -> dict:
     return {
         "filename": f"itinerary-{visit.pk}.ics",
         "mimetype": "text/calendar",
-        "content": itinerary_calendar(visit, items),
+        "content": calendar_for_items(items, name=visit.title).to_ical().decode(),
     }
 
 
