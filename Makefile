@@ -56,7 +56,7 @@ beat: $(STAMP)
 	$(VENV)/bin/celery -A cityexchange beat --loglevel=INFO
 
 messages: $(STAMP)
-	DEBUG=true $(MANAGE) makemessages -l fr --ignore=.venv --ignore=staticfiles
+	DEBUG=true $(MANAGE) makemessages -l fr --ignore=.venv --ignore=staticfiles --ignore=test-output --ignore=bench
 	DEBUG=true $(MANAGE) compilemessages --ignore=.venv
 
 bench: $(STAMP)
