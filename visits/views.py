@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -468,7 +467,8 @@ def follow_up_status(request, pk: int):
     follow_up = get_object_or_404(follow_ups_for_officer(request.user), pk=pk)
     form = FollowUpStatusForm(request.POST)
     if not form.is_valid():
-        raise Http404
+        messages.error(request, _("Choose a status from the list."))
+        return redirect("visits:follow_up_board")
     services.follow_up_set_status(follow_up, by=request.user, status=form.cleaned_data["status"])
     messages.success(
         request,
