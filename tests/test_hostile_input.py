@@ -1,10 +1,14 @@
 """What the fuzz found, pinned as plain tests: each bad input is a form error, not a 500."""
 
+import io
+import zipfile
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.worlds import build_world
+from delegations.models import Participant
+from tests.worlds import build_world, csv_upload
 from visits.models import PersonalTravel, Programme
 
 pytestmark = pytest.mark.django_db
@@ -53,3 +57,50 @@ def test_travel_edit_moving_only_the_departure_past_the_arrival_says_why(world):
         "The arrival must come after the departure, counting both time zones."
     ]
     assert PersonalTravel.objects.get(pk=world.travel.pk).departure_timezone == "Europe/Brussels"
+
+
+def _zip(files: dict[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+NOT_A_SPREADSHEET = "This file is neither a CSV file nor an Excel (.xlsx) workbook."
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("people.csv", b"<!DOCTYPE html><html><body>First name,Last name<script>alert(1)</script></body></html>"),
+        ("people.csv", b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>"),
+        ("people.csv", b"%PDF-1.4\nFirst name,Last name\nAna,Lopez\n"),
+        ("people.xlsx", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00"),
+        ("people.xlsx", _zip({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"})),
+        ("people.csv", b"First name,Last name\nAna\x07,Lopez\x1b[2J\n"),
+    ],
+    ids=["html", "svg", "pdf", "exe", "docx", "control-characters"],
+)
+def test_import_upload_refuses_a_renamed_file_by_its_content(world, name, content):
+    upload = csv_upload(content, name=name)
+    counts = Participant.objects.count()
+
+    response = _signed_in(world.officer).post(
+        reverse("delegation_io:import_upload", args=[world.visit.delegation_id]), {"file": upload}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == [NOT_A_SPREADSHEET]
+    assert Participant.objects.count() == counts
+
+
+def test_import_upload_refuses_a_file_over_two_megabytes(world):
+    upload = csv_upload(b"First name,Last name\n" + b"Ana,Lopez\n" * 220_000)
+
+    response = _signed_in(world.officer).post(
+        reverse("delegation_io:import_upload", args=[world.visit.delegation_id]), {"file": upload}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == ["The file is larger than 2 MB; split it into smaller files."]
