@@ -164,13 +164,23 @@ def notification_deliver(notification: Notification) -> Notification:
     return notification
 
 
+def _recipient(notification: Notification) -> str:
+    """``"Name" <address>``, the name one line and quoted, so quotes, commas or brackets in it
+    stay part of the name and never add a recipient or a header."""
+    name = " ".join(notification.to_name.split())
+    if not name:
+        return notification.to_email
+    quoted = name.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{quoted}" <{notification.to_email}>'
+
+
 def _message(notification: Notification) -> EmailMultiAlternatives:
     domain = settings.SITE_URL.split("//")[-1].split("/")[0].split(":")[0] or "cityexchange"
     message = EmailMultiAlternatives(
         subject=notification.subject,
         body=notification.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[f'"{notification.to_name}" <{notification.to_email}>' if notification.to_name else notification.to_email],
+        to=[_recipient(notification)],
         # The same row always carries the same Message-ID, so a receiver can drop a rare duplicate.
         headers={"Message-ID": f"<notification-{notification.pk}@{domain}>"},
     )
