@@ -299,3 +299,21 @@ def notification_resend(notification: Notification, *, by=None) -> Notification:
     copy.resend_of = notification
     copy.save(update_fields=["content_type", "object_id", "resend_of", "updated_at"])
     return copy
+
+
+@transaction.atomic
+def notifications_erase_recipient(email: str) -> int:
+    """Anonymise every outbox row addressed to ``email`` (any case), for a person's erasure.
+
+    Rows still queued are cancelled first, so nothing more goes out; then the address, the
+    name, the bodies, the attachments and the last server answer (which may quote the
+    address) are blanked. Kind, subject, status and dates stay, so the outbox still counts
+    what was sent. Returns how many rows were anonymised.
+    """
+    if not email.strip():
+        return 0
+    rows = Notification.objects.filter(to_email__iexact=email.strip())
+    rows.filter(status=Status.QUEUED).update(status=Status.CANCELLED, next_attempt_at=None, updated_at=timezone.now())
+    return rows.update(
+        to_email="", to_name="", body_text="", body_html="", attachments=[], last_error="", updated_at=timezone.now()
+    )

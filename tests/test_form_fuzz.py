@@ -165,6 +165,9 @@ TARGETS = {
     "participant_edit": Target(
         "officer", lambda w: reverse("delegations:participant_edit", args=[w.member.participant_id])
     ),
+    "participant_erase": Target(
+        "officer", lambda w: reverse("privacy:participant_erase", args=[w.member.participant_id])
+    ),
     "delegation_create": Target("officer", lambda w: reverse("delegations:delegation_create")),
     "delegation_edit": Target(
         "officer", lambda w: reverse("delegations:delegation_edit", args=[w.visit.delegation_id])

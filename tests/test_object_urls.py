@@ -142,6 +142,8 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
     # People and delegations
     "delegations:participant_detail": ObjectUrl(lambda w: {"pk": w.member.participant_id}),
     "delegations:participant_edit": ObjectUrl(lambda w: {"pk": w.member.participant_id}),
+    "privacy:participant_export": ObjectUrl(lambda w: {"pk": w.member.participant_id}),
+    "privacy:participant_erase": ObjectUrl(lambda w: {"pk": w.member.participant_id}),
     "delegations:delegation_detail": ObjectUrl(lambda w: {"pk": w.visit.delegation_id}),
     "delegations:delegation_edit": ObjectUrl(lambda w: {"pk": w.visit.delegation_id}),
     "delegations:member_add": ObjectUrl(lambda w: {"pk": w.visit.delegation_id}, method="POST"),
