@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cityexchange.history import history_entries
 from cityexchange.roles import is_officer, officer_required
 from cityexchange.views import OfficerListView, styled_filterset
 
@@ -45,11 +46,12 @@ from .selectors import (
 OPEN_STATUSES = [FollowUp.Status.OPEN, FollowUp.Status.IN_PROGRESS]
 
 
-def _form_page(request, form, *, title: str, cancel_url: str, submit: str | None = None, intro: str = ""):
+def _form_page(request, form, *, title: str, cancel_url: str, submit: str | None = None, intro: str = "", history=None):
+    context = {"form": form, "title": title, "cancel_url": cancel_url, "submit": submit or _("Save"), "intro": intro}
     return render(
         request,
         "includes/form_page.html",
-        {"form": form, "title": title, "cancel_url": cancel_url, "submit": submit or _("Save"), "intro": intro},
+        {**context, "history": history},
         status=400 if form.is_bound and form.errors else 200,
     )
 
@@ -196,6 +198,9 @@ def _visit_page(request, visit, *, item_form=None, editing=None, edit_form=None,
         "edit_form": edit_form,
         "stop_form": stop_form or VisitStopForm(instance=VisitStop(visit=visit), prefix="stop"),
         "follow_up_count": visit.follow_ups.count(),
+        "history": history_entries(
+            StudyVisit.history.filter(id=visit.pk), ItineraryItem.history.filter(visit_id=visit.pk)
+        ),
     }
     return render(request, "visits/visit_detail.html", context, status=status)
 
@@ -458,7 +463,8 @@ def follow_up_edit(request, pk: int | None = None):
         messages.success(request, _("Follow-up saved."))
         return redirect("visits:follow_up_board")
     title = _("Edit follow-up") if follow_up else _("New follow-up")
-    return _form_page(request, form, title=title, cancel_url=reverse("visits:follow_up_board"))
+    history = history_entries(FollowUp.history.filter(id=follow_up.pk)) if follow_up else None
+    return _form_page(request, form, title=title, cancel_url=reverse("visits:follow_up_board"), history=history)
 
 
 @officer_required
