@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from cityexchange.history import history_entries
 from cityexchange.roles import is_officer, officer_required
-from cityexchange.views import OfficerListView, styled_filterset
+from cityexchange.views import OfficerListView, query_id, styled_filterset
 
 from . import services
 from .filters import FollowUpFilter, ProgrammeFilter, ThemeFilter, VisitFilter
@@ -154,8 +154,8 @@ class VisitListView(OfficerListView):
 @officer_required
 def visit_create(request):
     initial = {}
-    if request.GET.get("programme", "").isdigit():
-        initial["programme"] = request.GET["programme"]
+    if programme_id := query_id(request, "programme"):
+        initial["programme"] = programme_id
     form = VisitForm(request.POST or None, user=request.user, initial=initial)
     if form.is_valid():
         visit = services.visit_create(by=request.user, **form.cleaned_data)
@@ -180,8 +180,8 @@ def visit_edit(request, pk: int):
 def _visit_page(request, visit, *, item_form=None, editing=None, edit_form=None, stop_form=None, status=200):
     items = list(itinerary_for_visit(visit))
     stops = list(visit.stops.select_related("city").order_by("position"))
-    if editing is None and request.GET.get("edit", "").isdigit():
-        editing = next((item for item in items if item.pk == int(request.GET["edit"])), None)
+    if editing is None and (edit_id := query_id(request, "edit")):
+        editing = next((item for item in items if item.pk == int(edit_id)), None)
         if editing is not None:
             edit_form = ItineraryItemForm(instance=editing, prefix="edit")
     if item_form is None:
@@ -451,8 +451,8 @@ def follow_up_board(request):
 def follow_up_edit(request, pk: int | None = None):
     follow_up = get_object_or_404(follow_ups_for_officer(request.user), pk=pk) if pk else None
     initial = {}
-    if follow_up is None and request.GET.get("visit", "").isdigit():
-        initial["visit"] = request.GET["visit"]
+    if follow_up is None and (visit_id := query_id(request, "visit")):
+        initial["visit"] = visit_id
     form = FollowUpForm(request.POST or None, instance=follow_up, user=request.user, initial=initial)
     if form.is_valid():
         data = dict(form.cleaned_data)
