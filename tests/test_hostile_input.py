@@ -104,3 +104,39 @@ def test_import_upload_refuses_a_file_over_two_megabytes(world):
 
     assert response.status_code == 200
     assert response.context["form"].errors["file"] == ["The file is larger than 2 MB; split it into smaller files."]
+
+
+def test_member_add_refuses_a_person_outside_reach(world):
+    outsider = Participant.objects.get(user=world.other_delegate)
+    url = reverse("delegations:member_add", args=[world.visit.delegation_id])
+
+    response = _signed_in(world.officer).post(url, {"participant": outsider.pk, "role": "member", "status": "invited"})
+
+    assert response.status_code == 400
+    assert not world.visit.delegation.members.filter(participant=outsider).exists()
+
+
+def test_follow_up_create_refuses_another_programmes_visit(world):
+    data = {"visit": world.other_visit.pk, "title": "Sneaky", "owner_city": world.city.pk, "status": "open"}
+
+    response = _signed_in(world.officer).post(reverse("visits:follow_up_create"), data)
+
+    assert response.status_code == 400
+    assert "visit" in response.context["form"].errors
+    assert not world.other_visit.follow_ups.exists()
+
+
+def test_visit_edit_refuses_another_officers_delegation(world):
+    visit = world.visit
+    data = {
+        "programme": visit.programme_id,
+        "title": visit.title,
+        "delegation": world.other_visit.delegation_id,
+        "starts_on": "2019-11-03",
+        "ends_on": "2019-11-09",
+    }
+
+    response = _signed_in(world.officer).post(reverse("visits:visit_edit", args=[visit.pk]), data)
+
+    assert response.status_code == 400
+    assert "delegation" in response.context["form"].errors
