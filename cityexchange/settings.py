@@ -8,6 +8,7 @@ file, tasks run in-process, email written to the console.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -202,6 +203,8 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {"task": "notifications.tasks.notification_sweep_task", "schedule": 60.0},
     "itinerary-digests": {"task": "visits.tasks.itinerary_digests_queue_task", "schedule": 60.0},
     "scheduled-messages": {"task": "visits.tasks.scheduled_messages_queue_task", "schedule": 600.0},
+    # Personal data past PERSONAL_DATA_RETENTION_DAYS (visits/privacy.py), daily at 03:15 UTC.
+    "sensitive-data-purge": {"task": "visits.tasks.sensitive_data_purge_task", "schedule": crontab(hour=3, minute=15)},
 }
 # --- end of notifications ---
 

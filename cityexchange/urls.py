@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("", include("visits.officer_delegate_urls")),
     path("", include("visits.outcome_urls")),
     path("", include("delegations.import_urls")),
+    path("", include("visits.privacy_urls")),
     path("", include("partners.urls")),
     path("", include("delegations.urls")),
     path("", include("notifications.urls")),

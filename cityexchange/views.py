@@ -5,6 +5,15 @@ from django.views.generic import ListView
 from .roles import OfficerRequiredMixin
 
 
+def query_id(request, name: str) -> str | None:
+    """A primary key from the query string, or None: ASCII digits only (``"²".isdigit()`` is true
+    but ``int("²")`` fails) and no wider than a database key."""
+    value = request.GET.get(name, "")
+    if value.isascii() and value.isdigit() and int(value) < 2**63:
+        return value
+    return None
+
+
 def styled_filterset(filterset):
     """Give a filter form's widgets Bootstrap's classes."""
     for field in filterset.form.fields.values():

@@ -149,8 +149,15 @@ def detect_delimiter(text: str) -> str:
     return ";" if first_line.count(";") > first_line.count(",") else ","
 
 
+# Text that is not a spreadsheet: a web page, an XML or SVG file, a PDF, or binary control characters.
+NOT_CSV_START = ("<", "%PDF-", "{\\rtf")
+CONTROL_CHARACTERS = re.compile(r"[\x01-\x08\x0b\x0e-\x1f\x7f]")
+
+
 def _read_csv(data: bytes) -> list[list[str]]:
     text = decode_text(data)
+    if text.lstrip().startswith(NOT_CSV_START) or CONTROL_CHARACTERS.search(text):
+        raise ImportFileError(_("This file is neither a CSV file nor an Excel (.xlsx) workbook."))
     try:
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=detect_delimiter(text)))
     except csv.Error as error:

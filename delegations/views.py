@@ -11,13 +11,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cityexchange.history import history_entries
 from cityexchange.roles import officer_required
 from cityexchange.views import OfficerListView
 
 from . import services
 from .filters import DelegationFilter, ParticipantFilter
 from .forms import DelegationForm, MemberAddForm, MemberForm, ParticipantForm
-from .models import DelegationMember
+from .models import Delegation, DelegationMember, Participant
 from .selectors import delegations_for_officer, participants_for_officer, roster_for_delegation
 
 
@@ -42,9 +43,12 @@ def participant_detail(request, pk: int):
         .select_related("delegation")
         .order_by("delegation__name")
     )
-    return render(
-        request, "delegations/participant_detail.html", {"participant": participant, "memberships": memberships}
-    )
+    context = {
+        "participant": participant,
+        "memberships": memberships,
+        "history": history_entries(Participant.history.filter(id=participant.pk)),
+    }
+    return render(request, "delegations/participant_detail.html", context)
 
 
 @officer_required
@@ -84,6 +88,10 @@ def _delegation_page(request, delegation, *, add_form=None, status=200):
         ],
         "add_form": add_form or MemberAddForm(user=request.user, instance=DelegationMember(delegation=delegation)),
         "visits": delegation.visits.select_related("programme").order_by("-starts_on"),
+        "history": history_entries(
+            Delegation.history.filter(id=delegation.pk),
+            DelegationMember.history.filter(delegation_id=delegation.pk).select_related("participant"),
+        ),
     }
     return render(request, "delegations/delegation_detail.html", context, status=status)
 

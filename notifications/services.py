@@ -164,13 +164,23 @@ def notification_deliver(notification: Notification) -> Notification:
     return notification
 
 
+def _recipient(notification: Notification) -> str:
+    """``"Name" <address>``, the name one line and quoted, so quotes, commas or brackets in it
+    stay part of the name and never add a recipient or a header."""
+    name = " ".join(notification.to_name.split())
+    if not name:
+        return notification.to_email
+    quoted = name.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{quoted}" <{notification.to_email}>'
+
+
 def _message(notification: Notification) -> EmailMultiAlternatives:
     domain = settings.SITE_URL.split("//")[-1].split("/")[0].split(":")[0] or "cityexchange"
     message = EmailMultiAlternatives(
         subject=notification.subject,
         body=notification.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[f'"{notification.to_name}" <{notification.to_email}>' if notification.to_name else notification.to_email],
+        to=[_recipient(notification)],
         # The same row always carries the same Message-ID, so a receiver can drop a rare duplicate.
         headers={"Message-ID": f"<notification-{notification.pk}@{domain}>"},
     )
@@ -289,3 +299,21 @@ def notification_resend(notification: Notification, *, by=None) -> Notification:
     copy.resend_of = notification
     copy.save(update_fields=["content_type", "object_id", "resend_of", "updated_at"])
     return copy
+
+
+@transaction.atomic
+def notifications_erase_recipient(email: str) -> int:
+    """Anonymise every outbox row addressed to ``email`` (any case), for a person's erasure.
+
+    Rows still queued are cancelled first, so nothing more goes out; then the address, the
+    name, the bodies, the attachments and the last server answer (which may quote the
+    address) are blanked. Kind, subject, status and dates stay, so the outbox still counts
+    what was sent. Returns how many rows were anonymised.
+    """
+    if not email.strip():
+        return 0
+    rows = Notification.objects.filter(to_email__iexact=email.strip())
+    rows.filter(status=Status.QUEUED).update(status=Status.CANCELLED, next_attempt_at=None, updated_at=timezone.now())
+    return rows.update(
+        to_email="", to_name="", body_text="", body_html="", attachments=[], last_error="", updated_at=timezone.now()
+    )

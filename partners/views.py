@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cityexchange.roles import officer_required
-from cityexchange.views import OfficerListView
+from cityexchange.views import OfficerListView, query_id
 
 from .filters import CityFilter, NetworkMembershipFilter, OrganisationFilter
 from .forms import CityForm, NetworkMembershipForm, OrganisationForm
@@ -107,8 +107,8 @@ class NetworkMembershipListView(OfficerListView):
 def membership_edit(request, pk: int | None = None):
     membership = get_object_or_404(NetworkMembership, pk=pk) if pk else None
     initial = {}
-    if membership is None and request.GET.get("city", "").isdigit():
-        initial["city"] = request.GET["city"]
+    if membership is None and (city_id := query_id(request, "city")):
+        initial["city"] = city_id
     form = NetworkMembershipForm(request.POST or None, instance=membership, initial=initial)
     if form.is_valid():
         membership = form.save()

@@ -176,7 +176,7 @@ def programme_detail(request, pk: int):
 def visit_list(request):
     visits = _visits(request.user)
     if programme := request.GET.get("programme", "").strip():
-        if not programme.isdigit():
+        if not (programme.isascii() and programme.isdigit() and int(programme) < 2**63):
             return JsonResponse({"detail": "programme must be a number."}, status=400)
         visits = visits.filter(programme_id=int(programme))
     return _page(request, visits, _visit)

@@ -92,14 +92,15 @@ class PersonalTravelForm(forms.ModelForm):
             self.instance.departs_at = self._aware(departs, departure_zone)
         if arrives and arrival_zone:
             self.instance.arrives_at = self._aware(arrives, arrival_zone)
-        if departs and arrives and departure_zone and arrival_zone:
-            if self.instance.arrives_at <= self.instance.departs_at:
-                # Said once, on the field the person typed; the model's own check would name a hidden field.
-                self.instance.arrives_at = None
-                self.add_error(
-                    "arrives_local",
-                    _("The arrival must come after the departure, counting both time zones."),
-                )
+        departs_at, arrives_at = self.instance.departs_at, self.instance.arrives_at
+        if departs_at and arrives_at and arrives_at <= departs_at:
+            # Said once, on a field the person typed (when only one end changed, the other end is the
+            # saved one); the model's own check would name a hidden field, which a form cannot show.
+            self.instance.arrives_at = None
+            self.add_error(
+                "arrives_local" if arrives else "departs_local",
+                _("The arrival must come after the departure, counting both time zones."),
+            )
         return cleaned
 
 

@@ -222,6 +222,19 @@ def visit_pdf(request, pk: int):
     return response
 
 
+def add_service_errors(form, error: ValidationError) -> None:
+    """Put a service's validation errors on the form: on the fields it shows, the rest above it.
+
+    ``form.add_error(None, error)`` raises ``ValueError`` for a field the form does not have
+    (e.g. ``arrives_at`` behind ``arrives_local``), which would turn bad input into a 500.
+    """
+    if hasattr(error, "error_dict"):
+        for field_name, errors in error.error_dict.items():
+            form.add_error(field_name if field_name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
 def own_record_edit(request, *, visit, participant, model, form_class, record_pk, done_url, template_context=None):
     """Create or edit one member's travel leg or hotel, fetched within (visit, participant) so others 404."""
     instance = get_object_or_404(model, pk=record_pk, visit=visit, participant=participant) if record_pk else None
@@ -243,7 +256,7 @@ def own_record_edit(request, *, visit, participant, model, form_class, record_pk
             try:
                 save(form.save(commit=False), by=request.user)
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Saved."))
                 return redirect(done_url)
@@ -318,7 +331,7 @@ def invitation_accept(request, token: str):
         try:
             user = invitation_accept_service(invitation, password=form.cleaned_data["password1"])
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome! Your password is set; sign in with your email address from now on."))

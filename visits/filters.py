@@ -29,7 +29,15 @@ class VisitFilter(django_filters.FilterSet):
     programme = django_filters.ModelChoiceFilter(label=_("Programme"), queryset=_officer_programmes)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=StudyVisit.Status.choices)
     themes = django_filters.ModelChoiceFilter(label=_("Theme"), queryset=Theme.objects.all())
-    year = django_filters.NumberFilter(label=_("Year"), field_name="starts_on", lookup_expr="year")
+    # Bounded: a year the calendar cannot hold (say 99999) would overflow the date lookup.
+    year = django_filters.NumberFilter(
+        label=_("Year"),
+        field_name="starts_on",
+        lookup_expr="year",
+        min_value=1,
+        max_value=9999,
+        decimal_places=0,
+    )
 
     class Meta:
         model = StudyVisit

@@ -52,9 +52,10 @@ class ReminderDaysField(forms.CharField):
 
 
 class ProgrammeForm(forms.ModelForm):
+    # Required: an omitted field would otherwise pass the form (the model has a default) and reach
+    # the service as an empty list, which the model refuses.
     reminder_days = ReminderDaysField(
         label=_("Reminder days before a visit"),
-        required=False,
         help_text=_("Days before a visit starts on which delegates are reminded, e.g. 7, 1."),
     )
 

@@ -22,7 +22,7 @@ from delegations.models import DelegationMember, Invitation
 from delegations.services import delegation_member_invite, invitation_state
 
 from .delegate_forms import AccommodationForm, InvitationLetterTemplateForm, PersonalTravelForm
-from .delegate_views import own_record_edit
+from .delegate_views import add_service_errors, own_record_edit
 from .models import Accommodation, CalendarFeedToken, InvitationLetterTemplate, PersonalTravel, StudyVisit
 from .pdf import pdf_from_template
 from .selectors import programmes_for_officer, visits_for_officer
@@ -206,7 +206,7 @@ def letter_template_edit(request, programme_pk: int, language: str):
         try:
             invitation_letter_template_save(form.save(commit=False), by=request.user)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The invitation letter is saved."))
             return redirect("delegate_access:letter_templates", programme.pk)

@@ -13,8 +13,9 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from delegations.models import DelegationMember, Participant
+from notifications.services import notifications_erase_recipient
 
-from .models import FollowUp, StudyVisit
+from .models import CalendarFeedToken, FollowUp, StudyVisit
 
 SENSITIVE_FIELDS = ("dietary_needs", "accessibility_needs", "emergency_contact_name", "emergency_contact_phone")
 PERSONAL_FIELDS = ("first_name", "last_name", "email", "phone", "position", *SENSITIVE_FIELDS)
@@ -71,10 +72,13 @@ def participant_erase(participant: Participant, *, by) -> Participant:
     """Anonymise a person while keeping the counts reports rely on.
 
     Blanks every personal field, drops the change history that still holds them, disables
-    and unlinks the login and ends its sessions. Roster rows, follow-ups and visits stay.
+    and unlinks the login and ends its sessions, revokes their calendar feed links and
+    anonymises the outbox rows addressed to them (queued ones are cancelled). Roster rows,
+    follow-ups and visits stay.
     """
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
     user = participant.user
+    addresses = {participant.email, user.email if user is not None else ""}
     participant.first_name = "Erased"
     participant.last_name = f"participant #{participant.pk}"
     for field in ("email", "phone", "position", *SENSITIVE_FIELDS):
@@ -92,6 +96,9 @@ def participant_erase(participant: Participant, *, by) -> Participant:
         user.set_unusable_password()
         user.save()
         user.emailaddress_set.all().delete()
+    CalendarFeedToken.objects.filter(participant=participant, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    for address in addresses:
+        notifications_erase_recipient(address)
     return participant
 
 

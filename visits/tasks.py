@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from .privacy import sensitive_data_purge
 from .services import itinerary_digests_queue, scheduled_messages_queue
 
 
@@ -15,3 +16,9 @@ def itinerary_digests_queue_task() -> int:
 def scheduled_messages_queue_task() -> int:
     """Queue due reminders before visits, lessons-learned requests after them and follow-up reminders."""
     return scheduled_messages_queue()
+
+
+@shared_task(acks_late=True)
+def sensitive_data_purge_task() -> int:
+    """Clear dietary, accessibility and emergency-contact data kept past the retention period."""
+    return sensitive_data_purge()

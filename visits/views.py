@@ -8,15 +8,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cityexchange.history import history_entries
 from cityexchange.roles import is_officer, officer_required
-from cityexchange.views import OfficerListView, styled_filterset
+from cityexchange.views import OfficerListView, query_id, styled_filterset
 
 from . import services
 from .filters import FollowUpFilter, ProgrammeFilter, ThemeFilter, VisitFilter
@@ -46,11 +46,12 @@ from .selectors import (
 OPEN_STATUSES = [FollowUp.Status.OPEN, FollowUp.Status.IN_PROGRESS]
 
 
-def _form_page(request, form, *, title: str, cancel_url: str, submit: str | None = None, intro: str = ""):
+def _form_page(request, form, *, title: str, cancel_url: str, submit: str | None = None, intro: str = "", history=None):
+    context = {"form": form, "title": title, "cancel_url": cancel_url, "submit": submit or _("Save"), "intro": intro}
     return render(
         request,
         "includes/form_page.html",
-        {"form": form, "title": title, "cancel_url": cancel_url, "submit": submit or _("Save"), "intro": intro},
+        {**context, "history": history},
         status=400 if form.is_bound and form.errors else 200,
     )
 
@@ -153,8 +154,8 @@ class VisitListView(OfficerListView):
 @officer_required
 def visit_create(request):
     initial = {}
-    if request.GET.get("programme", "").isdigit():
-        initial["programme"] = request.GET["programme"]
+    if programme_id := query_id(request, "programme"):
+        initial["programme"] = programme_id
     form = VisitForm(request.POST or None, user=request.user, initial=initial)
     if form.is_valid():
         visit = services.visit_create(by=request.user, **form.cleaned_data)
@@ -179,8 +180,8 @@ def visit_edit(request, pk: int):
 def _visit_page(request, visit, *, item_form=None, editing=None, edit_form=None, stop_form=None, status=200):
     items = list(itinerary_for_visit(visit))
     stops = list(visit.stops.select_related("city").order_by("position"))
-    if editing is None and request.GET.get("edit", "").isdigit():
-        editing = next((item for item in items if item.pk == int(request.GET["edit"])), None)
+    if editing is None and (edit_id := query_id(request, "edit")):
+        editing = next((item for item in items if item.pk == int(edit_id)), None)
         if editing is not None:
             edit_form = ItineraryItemForm(instance=editing, prefix="edit")
     if item_form is None:
@@ -197,6 +198,9 @@ def _visit_page(request, visit, *, item_form=None, editing=None, edit_form=None,
         "edit_form": edit_form,
         "stop_form": stop_form or VisitStopForm(instance=VisitStop(visit=visit), prefix="stop"),
         "follow_up_count": visit.follow_ups.count(),
+        "history": history_entries(
+            StudyVisit.history.filter(id=visit.pk), ItineraryItem.history.filter(visit_id=visit.pk)
+        ),
     }
     return render(request, "visits/visit_detail.html", context, status=status)
 
@@ -447,8 +451,8 @@ def follow_up_board(request):
 def follow_up_edit(request, pk: int | None = None):
     follow_up = get_object_or_404(follow_ups_for_officer(request.user), pk=pk) if pk else None
     initial = {}
-    if follow_up is None and request.GET.get("visit", "").isdigit():
-        initial["visit"] = request.GET["visit"]
+    if follow_up is None and (visit_id := query_id(request, "visit")):
+        initial["visit"] = visit_id
     form = FollowUpForm(request.POST or None, instance=follow_up, user=request.user, initial=initial)
     if form.is_valid():
         data = dict(form.cleaned_data)
@@ -459,7 +463,8 @@ def follow_up_edit(request, pk: int | None = None):
         messages.success(request, _("Follow-up saved."))
         return redirect("visits:follow_up_board")
     title = _("Edit follow-up") if follow_up else _("New follow-up")
-    return _form_page(request, form, title=title, cancel_url=reverse("visits:follow_up_board"))
+    history = history_entries(FollowUp.history.filter(id=follow_up.pk)) if follow_up else None
+    return _form_page(request, form, title=title, cancel_url=reverse("visits:follow_up_board"), history=history)
 
 
 @officer_required
@@ -468,7 +473,8 @@ def follow_up_status(request, pk: int):
     follow_up = get_object_or_404(follow_ups_for_officer(request.user), pk=pk)
     form = FollowUpStatusForm(request.POST)
     if not form.is_valid():
-        raise Http404
+        messages.error(request, _("Choose a status from the list."))
+        return redirect("visits:follow_up_board")
     services.follow_up_set_status(follow_up, by=request.user, status=form.cleaned_data["status"])
     messages.success(
         request,

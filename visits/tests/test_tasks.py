@@ -13,8 +13,18 @@ def test_every_beat_schedule_entry_names_a_registered_task():
     assert sorted(entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()) == sorted(
         name for name in app.tasks if name in {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     )
-    assert len(settings.CELERY_BEAT_SCHEDULE) == 3
+    assert len(settings.CELERY_BEAT_SCHEDULE) == 4
 
 
 def test_beat_tasks_with_nothing_due_queue_nothing():
     assert (itinerary_digests_queue_task.delay().get(), scheduled_messages_queue_task.delay().get()) == (0, 0)
+
+
+def test_sensitive_data_purge_runs_daily_from_beat():
+    from celery.schedules import crontab
+
+    from visits.tasks import sensitive_data_purge_task
+
+    entry = settings.CELERY_BEAT_SCHEDULE["sensitive-data-purge"]
+    assert (entry["task"], entry["schedule"]) == ("visits.tasks.sensitive_data_purge_task", crontab(hour=3, minute=15))
+    assert sensitive_data_purge_task.delay().get() == 0

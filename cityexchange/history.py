@@ -1,0 +1,102 @@
+"""Who changed what and when: the latest django-simple-history records of an object and its parts.
+
+Officer pages show a compact "History" section (``templates/includes/history.html``). The
+records come from querysets the caller already limits to what the page shows, so the
+visibility of the page is the visibility of its history. Two queries per history table,
+whatever the number of records: the latest records, each annotated with the id of its
+predecessor, then those predecessors, to diff against.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import OuterRef, QuerySet, Subquery
+
+# Bookkeeping fields that change on every save and say nothing to a reader.
+IGNORED_FIELDS = {"updated_at", "created_at"}
+
+
+@dataclass
+class HistoryEntry:
+    at: object
+    user: object
+    action: str  # "+" created, "~" changed, "-" deleted
+    label: str
+    reason: str
+    changes: list[tuple[str, str, str]] = field(default_factory=list)  # (field label, old, new)
+
+
+def _shown(value) -> str:
+    if value in (None, ""):
+        return "—"
+    text = str(value)
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def _name(record) -> str:
+    """What the record is about, from its own columns (a title, a name) or the person it is about.
+
+    ``record.history_object`` would build a fresh instance whose relations are not loaded.
+    """
+    for attribute in ("title", "name"):
+        value = getattr(record, attribute, None)
+        if isinstance(value, str):
+            return value
+    if hasattr(record, "first_name") and hasattr(record, "last_name"):
+        return f"{record.first_name} {record.last_name}"
+    if getattr(record, "participant_id", None):
+        return str(record.participant)
+    return str(record.history_object)
+
+
+def _changes(record, previous) -> list[tuple[str, str, str]]:
+    if previous is None or record.history_type != "~":
+        return []
+    model = record.instance_type
+    tracked = [f.name for f in record.tracked_fields if f.editable and f.name not in IGNORED_FIELDS]
+    m2m = [f.name for f in record._history_m2m_fields]
+    delta = record.diff_against(previous, included_fields=tracked, excluded_fields=m2m)
+    changes = []
+    for change in delta.changes:
+        model_field = model._meta.get_field(change.field)
+        if model_field.is_relation:
+            # Keys would show bare ids; saying that it changed keeps the section query-free.
+            changes.append((str(model_field.verbose_name), "", ""))
+        else:
+            changes.append((str(model_field.verbose_name), _shown(change.old), _shown(change.new)))
+    return changes
+
+
+def history_entries(*histories: QuerySet, limit: int = 15) -> list[HistoryEntry]:
+    """The latest ``limit`` records across ``histories`` (``Model.history`` querysets), newest first.
+
+    Records about a participant (delegation members) need ``select_related("participant")``.
+    """
+    records = []
+    for history in histories:
+        model = history.model
+        predecessor = (
+            model.objects.filter(id=OuterRef("id"), history_id__lt=OuterRef("history_id"))
+            .order_by("-history_id")
+            .values("history_id")[:1]
+        )
+        latest = list(
+            history.select_related("history_user")
+            .annotate(previous_id=Subquery(predecessor))
+            .order_by("-history_date", "-history_id")[:limit]
+        )
+        previous_ids = [record.previous_id for record in latest if record.previous_id and record.history_type == "~"]
+        previous = model.objects.in_bulk(previous_ids) if previous_ids else {}
+        for record in latest:
+            records.append((record, previous.get(record.previous_id)))
+    records.sort(key=lambda pair: pair[0].history_date, reverse=True)
+    return [
+        HistoryEntry(
+            at=record.history_date,
+            user=record.history_user,
+            action=record.history_type,
+            label=f"{record.instance_type._meta.verbose_name}: {_name(record)}",
+            reason=record.history_change_reason or "",
+            changes=_changes(record, previous_record),
+        )
+        for record, previous_record in records[:limit]
+    ]

@@ -1,0 +1,67 @@
+"""Hostile query strings on every page that reads one: lists and their filters, the API, page hints.
+
+A filter that cannot be read is ignored or said in words; no value makes a 500.
+"""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.test_form_fuzz import HOSTILE
+from tests.worlds import build_world
+
+pytestmark = pytest.mark.django_db
+
+# Values that look like digits to str.isdigit() but are no int() (superscripts), and wide numbers.
+TRICKY = ["²", "١٢", "9" * 30, "99999", "-0", "1.5", "1e5", "0x10", "%00"]
+
+# page: (role, URL builder, the query parameters it reads)
+PAGES = {
+    "visit_list": (
+        "officer",
+        lambda w: reverse("visits:visit_list"),
+        ["q", "programme", "status", "themes", "year", "page"],
+    ),
+    "programme_list": ("officer", lambda w: reverse("visits:programme_list"), ["q", "page"]),
+    "theme_list": ("officer", lambda w: reverse("visits:theme_list"), ["q", "page"]),
+    "follow_up_board": (
+        "officer",
+        lambda w: reverse("visits:follow_up_board"),
+        ["q", "visit__programme", "themes", "overdue"],
+    ),
+    "participant_list": (
+        "officer",
+        lambda w: reverse("delegations:participant_list"),
+        ["q", "profession", "organisation", "home_city", "preferred_language", "page"],
+    ),
+    "delegation_list": ("officer", lambda w: reverse("delegations:delegation_list"), ["q", "home_cities", "page"]),
+    "city_list": ("officer", lambda w: reverse("partners:city_list"), ["q", "country", "page"]),
+    "organisation_list": ("officer", lambda w: reverse("partners:organisation_list"), ["q", "kind", "city", "page"]),
+    "membership_list": (
+        "officer",
+        lambda w: reverse("partners:membership_list"),
+        ["city", "network", "status", "current", "page"],
+    ),
+    "visit_detail": ("officer", lambda w: reverse("visits:visit_detail", args=[w.visit.pk]), ["edit"]),
+    "visit_create": ("officer", lambda w: reverse("visits:visit_create"), ["programme"]),
+    "follow_up_create": ("officer", lambda w: reverse("visits:follow_up_create"), ["visit"]),
+    "membership_create": ("officer", lambda w: reverse("partners:membership_create"), ["city"]),
+    "outbox": ("officer", lambda w: reverse("visit_outbox:list", args=[w.visit.pk]), ["status"]),
+    "api_visits": ("officer", lambda w: reverse("api:visit_list"), ["programme", "page"]),
+    "api_follow_ups": ("officer", lambda w: reverse("api:follow_up_list"), ["status", "page"]),
+    "api_programmes": ("officer", lambda w: reverse("api:programme_list"), ["page"]),
+    "my_visits": ("delegate", lambda w: reverse("my:visit_list"), ["page"]),
+}
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_hostile_query_values_never_make_a_500(page):
+    world = build_world()
+    role, url, params = PAGES[page]
+    client = Client()
+    client.force_login(getattr(world, role))
+    for param in params:
+        for value in [*HOSTILE, *TRICKY]:
+            response = client.get(url(world), {param: value})
+
+            assert response.status_code in (200, 400, 404), (param, value, response.status_code)
