@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -39,8 +39,8 @@ from .selectors import (
     programmes_for_officer,
     recent_changes_for_officer,
     themes_for_officer,
+    visits_for_delegate,
     visits_for_officer,
-    visits_for_user,
 )
 
 OPEN_STATUSES = [FollowUp.Status.OPEN, FollowUp.Status.IN_PROGRESS]
@@ -72,11 +72,7 @@ def _apply_errors(form, error: ValidationError) -> None:
 def home(request):
     """The officer's dashboard; a delegate goes to their own visits."""
     if not is_officer(request.user):
-        try:
-            return redirect(reverse("my:visit_list"))
-        except NoReverseMatch:
-            visits = visits_for_user(request.user).order_by("-starts_on")
-            return render(request, "visits/home.html", {"visits": visits})
+        return redirect("my:visit_list")
     today = timezone.localdate()
     follow_ups = follow_ups_for_officer(request.user).filter(status__in=OPEN_STATUSES).order_by("due_on", "pk")
     context = {
@@ -207,17 +203,11 @@ def _visit_page(request, visit, *, item_form=None, editing=None, edit_form=None,
 
 @login_required
 def visit_detail(request, pk: int):
-    """The officer's visit page with its editor; a delegate sees the read-only itinerary."""
+    """The officer's visit page with its editor; a delegate of the visit is sent to their itinerary."""
     visit = visits_for_officer(request.user).prefetch_related("themes").filter(pk=pk).first()
     if visit is None:
-        visit = get_object_or_404(visits_for_user(request.user).prefetch_related("themes"), pk=pk)
-        try:
-            return redirect(reverse("my:visit_detail", args=[visit.pk]))
-        except NoReverseMatch:
-            items = list(itinerary_for_visit(visit))
-            return render(
-                request, "visits/visit_itinerary.html", {"visit": visit, "days": itinerary_days(visit, items)}
-            )
+        visit = get_object_or_404(visits_for_delegate(request.user), pk=pk)
+        return redirect("my:itinerary", visit.pk)
     return _visit_page(request, visit)
 
 

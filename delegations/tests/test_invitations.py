@@ -115,7 +115,8 @@ def test_used_link_shows_a_clear_page(client, member, officer):
     response = client.get(path)
 
     assert response.status_code == 410
-    assert "has already been used" in response.content.decode()
+    # The page speaks the invitee's language (French here).
+    assert "Ce lien d'invitation a déjà servi" in response.content.decode()
 
 
 def test_expired_link_shows_a_clear_page(client, member, officer):
@@ -127,7 +128,7 @@ def test_expired_link_shows_a_clear_page(client, member, officer):
     response = client.get(_path(Notification.objects.get()))
 
     assert response.status_code == 410
-    assert "has expired" in response.content.decode()
+    assert "Ce lien d'invitation a expiré" in response.content.decode()
 
 
 def test_unknown_link_answers_404_with_words(client):
@@ -145,7 +146,7 @@ def test_mismatched_passwords_change_nothing(client, member, officer):
     )
 
     assert response.status_code == 200
-    assert "The two passwords differ" in response.content.decode()
+    assert "Les deux mots de passe diffèrent" in response.content.decode()
     member.participant.refresh_from_db()
     assert member.participant.user is None
     assert Invitation.objects.get().used_at is None

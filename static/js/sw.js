@@ -2,7 +2,7 @@
  * Pages under /my/ and /fr/my/ are fetched from the network first and saved; without a network
  * the saved copy answers. Static files are served from the cache first. Served at /sw.js so
  * that its scope is the whole site. */
-const PAGES = "cx-pages-v1";
+const PAGES = "cx-pages-v1";  // bump the version when what is saved changes shape
 const STATIC = "cx-static-v1";
 
 self.addEventListener("install", () => self.skipWaiting());
@@ -30,7 +30,7 @@ async function networkFirst(request) {
     }
     return response;
   } catch (error) {
-    const saved = await cache.match(request, { ignoreSearch: true });
+    const saved = await cache.match(request, { ignoreSearch: true, ignoreVary: true });
     if (saved) return saved;
     throw error;
   }
@@ -62,7 +62,7 @@ function keep(cacheName, urls) {
   if (!Array.isArray(urls)) return Promise.resolve();
   return caches.open(cacheName).then((cache) =>
     Promise.all(urls.map((url) =>
-      cache.match(url).then((hit) => hit || fetch(url, { credentials: "same-origin" })
+      cache.match(url, { ignoreVary: true }).then((hit) => hit || fetch(url, { credentials: "same-origin" })
         .then((response) => (response.ok && !response.redirected ? cache.put(url, response) : null))
         .catch(() => null))
     ))
