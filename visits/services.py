@@ -683,6 +683,9 @@ def visit_clone(visit: StudyVisit, *, by, title: str, starts_on: dt.date) -> Stu
     """
     days = (starts_on - visit.starts_on).days
     shift = dt.timedelta(days=days)
+    # Leave room for the whole visit and a day of time-zone slack before the calendar ends.
+    if starts_on > dt.date.max - (visit.ends_on - visit.starts_on) - dt.timedelta(days=2):
+        raise ValidationError({"starts_on": _("Choose a start date that leaves room for the whole visit.")})
     clone = _write(
         StudyVisit(programme=visit.programme, status=StudyVisit.Status.DRAFT),
         {

@@ -78,3 +78,20 @@ def test_demo_second_officer_cannot_reach_the_2019_visit(client, settings):
     assert client.get(reverse("visits:visit_detail", args=[visit.pk])).status_code == 404
     assert client.get(reverse("visits:programme_detail", args=[visit.programme_id])).status_code == 404
     assert client.get(reverse("delegations:delegation_detail", args=[visit.delegation_id])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_visit_clone_refuses_a_start_at_the_end_of_the_calendar_in_words():
+    import datetime as dt
+
+    from django.core.exceptions import ValidationError
+
+    from visits.services import visit_clone
+    from visits.tests.factories import StudyVisitFactory
+
+    visit = StudyVisitFactory()
+
+    with pytest.raises(ValidationError) as error:
+        visit_clone(visit, by=None, title="Far future", starts_on=dt.date(9999, 12, 31))
+
+    assert error.value.message_dict == {"starts_on": ["Choose a start date that leaves room for the whole visit."]}
