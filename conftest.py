@@ -1,9 +1,18 @@
 """Fixtures shared by every app's tests."""
 
+import os
+
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
+
+# CI runs the fuzzers on a fixed sequence of examples, so a red build is reproducible;
+# a developer's run explores new ones (FUZZ_MAX_EXAMPLES digs deeper).
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 # The outbox's real components (SMTP server, private Redis, Celery worker) for integration tests.
 pytest_plugins = ["notifications.tests.live"]
