@@ -260,6 +260,9 @@ LOGGING = {
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="")
 
+# The benchmark's ceiling (bench/): a bare view at /bench/ceiling/ behind the same middleware. Off by default.
+BENCH_CEILING_VIEW = env.bool("BENCH_CEILING_VIEW", default=False)
+
 # Dietary, accessibility and emergency-contact data are cleared this long after a
 # participant's last visit ends (visits/privacy.py, run daily by beat).
 PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=180)
