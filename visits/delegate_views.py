@@ -13,7 +13,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Count, IntegerField, Max, Value, When
+from django.db.models import Case, Count, IntegerField, Max, Sum, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -34,6 +34,7 @@ from delegations.services import invitation_accept as invitation_accept_service
 from .calendar import calendar_for_items
 from .delegate_forms import AccommodationForm, InvitationPasswordForm, PersonalTravelForm
 from .models import Accommodation, CalendarFeedToken, ItineraryItem, PersonalTravel, StudyVisit
+from .pagecache import cached_fragment, fragment_key
 from .pdf import pdf_from_template
 from .selectors import (
     accommodations_for,
@@ -131,26 +132,56 @@ def visit_ics(request, pk: int):
     return _ics_response(calendar, filename=f"{slugify(visit.title)[:60]}.ics", attachment=True)
 
 
+def _feed_stamps(participant: Participant) -> list[tuple]:
+    """Count, latest ``updated_at`` and sum of ids of the feed's visits, items, travel and stays, in one query."""
+    visits = visits_for_participant(participant)
+    stamp = {"latest": Max("updated_at"), "count": Count("pk"), "ids": Sum("pk")}
+
+    def part(rows, name: str):
+        return rows.order_by().annotate(part=Value(name)).values("part").annotate(**stamp).values_list("part", *stamp)
+
+    own = {"visit__in": visits, "participant": participant}
+    stamps = part(StudyVisit.objects.filter(pk__in=visits.values("pk")), "visits").union(
+        part(ItineraryItem.objects.filter(visit__in=visits), "items"),
+        part(PersonalTravel.objects.filter(**own), "travel"),
+        part(Accommodation.objects.filter(**own), "stays"),
+        all=True,
+    )
+    return sorted(stamps)
+
+
 def _feed_validators(participant: Participant) -> tuple[str, dt.datetime | None]:
     """An ETag and a Last-Modified time from cheap aggregates: nothing is rendered to compute them."""
-    visits = list(visits_for_participant(participant).order_by("pk").values_list("pk", "updated_at"))
-    visit_ids = [pk for pk, _updated in visits]
-    parts = [participant.pk, visits]
-    stamps = [updated for _pk, updated in visits]
-    for model in (ItineraryItem, PersonalTravel, Accommodation):
-        rows = model.objects.filter(visit_id__in=visit_ids)
-        if model is not ItineraryItem:
-            rows = rows.filter(participant=participant)
-        aggregate = rows.aggregate(latest=Max("updated_at"), count=Count("pk"))
-        parts.append((aggregate["latest"], aggregate["count"]))
-        stamps.append(aggregate["latest"])
+    stamps = _feed_stamps(participant)
+    parts = [participant.pk, participant.updated_at, participant.preferred_language, stamps]
     etag = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    known = [stamp for stamp in stamps if stamp is not None]
+    known = [latest for _part, latest, _count, _ids in stamps if latest is not None]
     return f'"{etag}"', max(known) if known else None
+
+
+def _feed_body(participant: Participant) -> bytes:
+    visits = visits_for_participant(participant)
+    items = (
+        ItineraryItem.objects.filter(visit__in=visits)
+        .select_related("city")
+        .prefetch_related("host_organisations", "themes")
+        .order_by("starts_at", "pk")
+    )
+    with override(participant.preferred_language):
+        calendar = calendar_for_items(
+            items,
+            name=_("CityExchange: %(name)s") % {"name": participant.full_name},
+            travel=PersonalTravel.objects.filter(participant=participant, visit__in=visits),
+            accommodations=Accommodation.objects.filter(participant=participant, visit__in=visits).select_related(
+                "city"
+            ),
+        )
+    return calendar.to_ical()
 
 
 @require_GET
 def feed(request, token: str):
+    """The personal calendar feed: 304 from its validators alone; its body is cached under its ETag."""
     participant = feed_participant_for_token(token)
     if participant is None:
         raise Http404
@@ -158,23 +189,9 @@ def feed(request, token: str):
     last_modified_ts = int(last_modified.timestamp()) if last_modified else None
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified_ts)
     if not_modified is None:
-        visits = visits_for_participant(participant)
-        items = (
-            ItineraryItem.objects.filter(visit__in=visits)
-            .select_related("city")
-            .prefetch_related("host_organisations", "themes")
-            .order_by("starts_at", "pk")
-        )
-        with override(participant.preferred_language):
-            calendar = calendar_for_items(
-                items,
-                name=_("CityExchange: %(name)s") % {"name": participant.full_name},
-                travel=PersonalTravel.objects.filter(participant=participant, visit__in=visits),
-                accommodations=Accommodation.objects.filter(participant=participant, visit__in=visits).select_related(
-                    "city"
-                ),
-            )
-        response = _ics_response(calendar, filename="cityexchange.ics", attachment=False)
+        body = cached_fragment(fragment_key("feed", etag), lambda: {"ics": _feed_body(participant)})["ics"]
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = 'inline; filename="cityexchange.ics"'
     else:
         response = not_modified
     response["ETag"] = etag
