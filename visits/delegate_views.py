@@ -13,16 +13,18 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Count, IntegerField, Max, Sum, Value, When
+from django.db.models import Case, Count, IntegerField, Max, Prefetch, Sum, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET
@@ -33,7 +35,7 @@ from delegations.services import invitation_accept as invitation_accept_service
 
 from .calendar import calendar_for_items
 from .delegate_forms import AccommodationForm, InvitationPasswordForm, PersonalTravelForm
-from .models import Accommodation, CalendarFeedToken, ItineraryItem, PersonalTravel, StudyVisit
+from .models import Accommodation, CalendarFeedToken, ItineraryItem, PersonalTravel, StudyVisit, VisitStop
 from .pagecache import cached_fragment, fragment_key
 from .pdf import pdf_from_template
 from .selectors import (
@@ -44,6 +46,7 @@ from .selectors import (
     personal_travel_for,
     visits_for_delegate,
     visits_for_participant,
+    with_itinerary_stamps,
 )
 from .services import (
     accommodation_save,
@@ -61,11 +64,13 @@ def _participant(user) -> Participant | None:
 
 
 def _delegate_visit(request, pk: int) -> tuple[StudyVisit, Participant]:
-    visit = get_object_or_404(visits_for_delegate(request.user).prefetch_related("stops__city"), pk=pk)
     participant = _participant(request.user)
-    if participant is None:  # pragma: no cover - the selector already requires one
+    if participant is None:
         raise Http404
-    return visit, participant
+    visits = visits_for_delegate(request.user).prefetch_related(
+        Prefetch("stops", queryset=VisitStop.objects.select_related("city"))
+    )
+    return get_object_or_404(visits, pk=pk), participant
 
 
 @login_required
@@ -80,8 +85,8 @@ def visit_list(request):
     return render(request, "visits/delegate/visit_list.html", {"upcoming": upcoming, "past": past})
 
 
-def itinerary_context(visit: StudyVisit, participant: Participant, *, last_seen: dt.datetime | None = None) -> dict:
-    """What the itinerary page and its PDF show: items by local day, the person's own travel, co-delegates."""
+def itinerary_body_context(visit: StudyVisit, participant: Participant, *, last_seen: dt.datetime | None) -> dict:
+    """Items by local day (marked when changed since ``last_seen``), and the person's own travel and stays."""
     home_zone = participant.home_zone
     items = list(itinerary_for_visit(visit))
     for item in items:
@@ -95,9 +100,16 @@ def itinerary_context(visit: StudyVisit, participant: Participant, *, last_seen:
         "home_zone": home_zone.key if home_zone else "",
         "days": days,
         "changed_count": sum(item.changed for item in items),
-        "last_seen": last_seen,
         "travel": list(personal_travel_for(visit, participant)),
         "accommodations": list(accommodations_for(visit, participant)),
+    }
+
+
+def itinerary_context(visit: StudyVisit, participant: Participant, *, last_seen: dt.datetime | None = None) -> dict:
+    """What the itinerary page and its PDF show: items by local day, the person's own travel, co-delegates."""
+    return {
+        **itinerary_body_context(visit, participant, last_seen=last_seen),
+        "last_seen": last_seen,
         "co_delegates": list(co_delegates_for_visit(visit)),
         "generated_at": timezone.now(),
     }
@@ -106,9 +118,40 @@ def itinerary_context(visit: StudyVisit, participant: Participant, *, last_seen:
 @login_required
 @require_GET
 def itinerary(request, pk: int):
-    visit, participant = _delegate_visit(request, pk)
+    """The delegate's itinerary. Its body (travel, stays, items by day) is cached under the itinerary's version."""
+    participant = _participant(request.user)
+    if participant is None:
+        raise Http404
+    visits = with_itinerary_stamps(visits_for_delegate(request.user), participant=participant).prefetch_related(
+        Prefetch("stops", queryset=VisitStop.objects.select_related("city"))
+    )
+    visit = get_object_or_404(visits, pk=pk)
     last_seen = itinerary_seen(visit, participant=participant)
-    context = itinerary_context(visit, participant, last_seen=last_seen)
+    # Marks depend on the last look only while something changed after it.
+    unseen = last_seen is not None and visit.items_latest is not None and visit.items_latest > last_seen
+    version = [visit.pk, visit.updated_at, visit.items_count, visit.items_latest, visit.travel_count]
+    version += [visit.travel_latest, visit.stays_count, visit.stays_latest, participant.pk, participant.home_city_id]
+    version += [get_language(), last_seen if unseen else None]
+    computed = {}
+
+    def render_body() -> dict:
+        computed.update(itinerary_body_context(visit, participant, last_seen=last_seen))
+        html = render_to_string("visits/delegate/_itinerary_body.html", {**computed, "editable": True})
+        return {"html": html, "changed_count": computed["changed_count"]}
+
+    body = cached_fragment(fragment_key("itinerary", *version), render_body)
+    participant_zone = participant.home_zone
+    context = {
+        **computed,
+        "visit": visit,
+        "participant": participant,
+        "home_zone": participant_zone.key if participant_zone else "",
+        "body_html": mark_safe(body["html"]),  # noqa: S308 - rendered above by our own template
+        "changed_count": body["changed_count"],
+        "last_seen": last_seen,
+        "co_delegates": list(co_delegates_for_visit(visit)),
+        "generated_at": timezone.now(),
+    }
     return render(request, "visits/delegate/itinerary.html", context)
 
 

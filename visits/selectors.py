@@ -7,7 +7,7 @@ delegation they belong to (and not as declined or withdrawn).
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 
 from cityexchange import roles
 from delegations.models import DelegationMember
@@ -89,6 +89,28 @@ def itinerary_for_visit(visit: StudyVisit) -> QuerySet[ItineraryItem]:
         .prefetch_related("host_organisations", "themes")
         .order_by("starts_at", "ends_at", "pk")
     )
+
+
+def _per_visit(model, aggregate, **filters) -> Subquery:
+    rows = model.objects.filter(visit=OuterRef("pk"), **filters).order_by().values("visit")
+    return Subquery(rows.annotate(value=aggregate).values("value"))
+
+
+def with_itinerary_stamps(visits: QuerySet[StudyVisit], *, participant=None) -> QuerySet[StudyVisit]:
+    """Annotate each visit with what its itinerary's version is made of, in the same query.
+
+    ``items_count`` and ``items_latest`` (latest ``updated_at``), ``follow_up_count``; with a
+    participant, also the count and latest change of their own travel and stays there.
+    """
+    stamps = {
+        "items_count": _per_visit(ItineraryItem, Count("pk")),
+        "items_latest": _per_visit(ItineraryItem, Max("updated_at")),
+    }
+    if participant is not None:
+        for name, model in (("travel", PersonalTravel), ("stays", Accommodation)):
+            stamps[f"{name}_count"] = _per_visit(model, Count("pk"), participant=participant)
+            stamps[f"{name}_latest"] = _per_visit(model, Max("updated_at"), participant=participant)
+    return visits.annotate(**stamps)
 
 
 def visits_for_participant(participant) -> QuerySet[StudyVisit]:
