@@ -7,11 +7,13 @@ delegation they belong to (and not as declined or withdrawn).
 
 import datetime as dt
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Func, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from cityexchange import roles
 from delegations.models import DelegationMember
 from delegations.tokens import token_hash
+from partners.models import City, Organisation
 
 from .models import (
     Accommodation,
@@ -91,21 +93,36 @@ def itinerary_for_visit(visit: StudyVisit) -> QuerySet[ItineraryItem]:
     )
 
 
-def _per_visit(model, aggregate, **filters) -> Subquery:
+def _per_visit(model, aggregate, **filters):
     rows = model.objects.filter(visit=OuterRef("pk"), **filters).order_by().values("visit")
-    return Subquery(rows.annotate(value=aggregate).values("value"))
+    value = Subquery(rows.annotate(value=aggregate).values("value"))
+    # A visit without such rows has no group: its count is 0, not NULL.
+    return Coalesce(value, 0) if isinstance(aggregate, Count) else value
 
 
-def with_itinerary_stamps(visits: QuerySet[StudyVisit], *, participant=None) -> QuerySet[StudyVisit]:
+def _table_stamp(model, function: str) -> Subquery:
+    # An aggregate over the whole table as a plain function: no GROUP BY, one row.
+    return Subquery(model.objects.order_by().values(value=Func(F("pk"), function=function)))
+
+
+def with_itinerary_stamps(visits: QuerySet[StudyVisit], *, participant=None, editor=False) -> QuerySet[StudyVisit]:
     """Annotate each visit with what its itinerary's version is made of, in the same query.
 
-    ``items_count`` and ``items_latest`` (latest ``updated_at``), ``follow_up_count``; with a
-    participant, also the count and latest change of their own travel and stays there.
+    ``items_count`` and ``items_latest`` (latest ``updated_at``); with a participant, also the
+    count and latest change of their own travel and stays there; for the officer's editor,
+    ``follow_up_count`` and the count and highest id of the cities, organisations and themes
+    its forms offer (``city_count``, ``city_last``, ...), so that a new one shows at once.
     """
     stamps = {
         "items_count": _per_visit(ItineraryItem, Count("pk")),
         "items_latest": _per_visit(ItineraryItem, Max("updated_at")),
     }
+    if editor:
+        stamps["follow_up_count"] = _per_visit(FollowUp, Count("pk"))
+        for model in (City, Organisation, Theme):
+            name = model._meta.model_name
+            stamps[f"{name}_count"] = _table_stamp(model, "COUNT")
+            stamps[f"{name}_last"] = _table_stamp(model, "MAX")
     if participant is not None:
         for name, model in (("travel", PersonalTravel), ("stays", Accommodation)):
             stamps[f"{name}_count"] = _per_visit(model, Count("pk"), participant=participant)

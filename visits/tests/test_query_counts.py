@@ -164,7 +164,7 @@ def _memberships(officer, n):
 PAGES = {
     "dashboard": (_dashboard, 9),
     "visit_list": (_visits, 7),
-    "visit_detail": (_visit_detail, 13),
+    "visit_detail": (_visit_detail, 12),
     "programme_list": (_programmes, 4),
     "programme_detail": (_programme_detail, 7),
     "theme_list": (_themes, 4),
