@@ -6,8 +6,9 @@ delegation they belong to (and not as declined or withdrawn).
 """
 
 import datetime as dt
+from dataclasses import dataclass
 
-from django.db.models import Count, F, Func, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Func, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from cityexchange import roles
@@ -209,24 +210,37 @@ def current_visits_for_officer(user, *, today: dt.date) -> QuerySet[StudyVisit]:
     )
 
 
-def recent_changes_for_officer(user, *, limit: int = 12) -> list:
-    """The latest history records of visits, itinerary items and follow-ups the user may manage."""
+@dataclass(frozen=True)
+class RecentChange:
+    history_date: dt.datetime
+    history_type: str
+    history_change_reason: str | None
+    title: str
+    user_email: str | None
+    kind_label: str
+
+
+def recent_changes_for_officer(user, *, limit: int = 12) -> list[RecentChange]:
+    """The latest history records of visits, itinerary items and follow-ups the user may manage, in one query.
+
+    Each history table is searched through the visits the officer manages (their ids are
+    indexed in every table), not through the whole history ordered by date.
+    """
     if not user.is_authenticated:
         return []
-    scopes = [
-        (StudyVisit.history.select_related("history_user", "programme"), "programme__officers"),
-        (ItineraryItem.history.select_related("history_user", "visit"), "visit__programme__officers"),
-        (FollowUp.history.select_related("history_user", "visit"), "visit__programme__officers"),
-    ]
-    records = []
-    for history, officer_path in scopes:
-        if not user.is_superuser:
-            history = history.filter(**{officer_path: user})
-        for record in history.order_by("-history_date")[:limit]:
-            record.kind_label = history.model.instance_type._meta.verbose_name
-            records.append(record)
-    records.sort(key=lambda record: record.history_date, reverse=True)
-    return records[:limit]
+    visit_ids = None if user.is_superuser else visits_for_officer(user).values("pk")
+    labels = {}
+    parts = []
+    for model, visit_field in ((StudyVisit, "id"), (ItineraryItem, "visit_id"), (FollowUp, "visit_id")):
+        name = model._meta.model_name
+        labels[name] = model._meta.verbose_name
+        history = model.history.order_by("-history_date")
+        if visit_ids is not None:
+            history = history.filter(**{f"{visit_field}__in": visit_ids})
+        fields = ["history_date", "history_type", "history_change_reason", "title", "history_user__email"]
+        parts.append(history.annotate(record_kind=Value(name)).values_list(*fields, "record_kind")[:limit])
+    rows = parts[0].union(*parts[1:], all=True).order_by("-history_date")[:limit]
+    return [RecentChange(*row[:5], kind_label=labels[row[5]]) for row in rows]
 
 
 class ItineraryDay:

@@ -84,10 +84,11 @@ def home(request):
             return render(request, "visits/home.html", {"visits": visits})
     today = timezone.localdate()
     follow_ups = follow_ups_for_officer(request.user).filter(status__in=OPEN_STATUSES).order_by("due_on", "pk")
+    current = list(current_visits_for_officer(request.user, today=today)[:20])
     context = {
         "today": today,
-        "ongoing": [v for v in current_visits_for_officer(request.user, today=today)[:20] if v.starts_on <= today],
-        "upcoming": [v for v in current_visits_for_officer(request.user, today=today)[:20] if v.starts_on > today],
+        "ongoing": [visit for visit in current if visit.starts_on <= today],
+        "upcoming": [visit for visit in current if visit.starts_on > today],
         "overdue": list(follow_ups.filter(due_on__lt=today)[:20]),
         "open_follow_ups": list(follow_ups.exclude(due_on__lt=today)[:20]),
         "changes": recent_changes_for_officer(request.user),
