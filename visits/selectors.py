@@ -8,8 +8,22 @@ delegation they belong to (and not as declined or withdrawn).
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Func, Max, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    Func,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
 
 from cityexchange import roles
 from delegations.models import DelegationMember
@@ -194,6 +208,23 @@ def follow_ups_for_officer(user) -> QuerySet[FollowUp]:
     if user.is_superuser:
         return follow_ups
     return follow_ups.filter(visit__programme__officers=user)
+
+
+def open_follow_ups_for_officer(user, *, today: dt.date, limit: int = 20) -> tuple[list, list]:
+    """The first ``limit`` overdue and the first ``limit`` other open follow-ups, by due date, in one query."""
+    overdue = Case(When(due_on__lt=today, then=Value(True)), default=Value(False), output_field=BooleanField())
+    rows = (
+        follow_ups_for_officer(user)
+        .filter(status__in=[FollowUp.Status.OPEN, FollowUp.Status.IN_PROGRESS])
+        .annotate(
+            is_overdue=overdue,
+            rank=Window(RowNumber(), partition_by=[overdue], order_by=[F("due_on").asc(), F("pk").asc()]),
+        )
+        .filter(rank__lte=limit)
+        .order_by("due_on", "pk")
+    )
+    rows = list(rows)
+    return [row for row in rows if row.is_overdue], [row for row in rows if not row.is_overdue]
 
 
 def themes_for_officer(user) -> QuerySet[Theme]:

@@ -39,6 +39,7 @@ from .selectors import (
     follow_ups_for_officer,
     itinerary_days,
     itinerary_for_visit,
+    open_follow_ups_for_officer,
     programmes_for_officer,
     recent_changes_for_officer,
     themes_for_officer,
@@ -83,14 +84,14 @@ def home(request):
             visits = visits_for_user(request.user).order_by("-starts_on")
             return render(request, "visits/home.html", {"visits": visits})
     today = timezone.localdate()
-    follow_ups = follow_ups_for_officer(request.user).filter(status__in=OPEN_STATUSES).order_by("due_on", "pk")
     current = list(current_visits_for_officer(request.user, today=today)[:20])
+    overdue, open_follow_ups = open_follow_ups_for_officer(request.user, today=today)
     context = {
         "today": today,
         "ongoing": [visit for visit in current if visit.starts_on <= today],
         "upcoming": [visit for visit in current if visit.starts_on > today],
-        "overdue": list(follow_ups.filter(due_on__lt=today)[:20]),
-        "open_follow_ups": list(follow_ups.exclude(due_on__lt=today)[:20]),
+        "overdue": overdue,
+        "open_follow_ups": open_follow_ups,
         "changes": recent_changes_for_officer(request.user),
     }
     return render(request, "visits/dashboard.html", context)

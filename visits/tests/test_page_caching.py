@@ -7,13 +7,21 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from delegations.tests.factories import DelegationMemberFactory, ParticipantFactory
 from partners.tests.factories import CityFactory, OrganisationFactory
 from visits.models import ItineraryItem
 from visits.pagecache import CSRF_PLACEHOLDER
 from visits.services import calendar_feed_token_create
-from visits.tests.factories import ItineraryItemFactory, ProgrammeFactory, PublishedVisitFactory, VisitStopFactory
+from visits.tests.factories import (
+    FollowUpFactory,
+    ItineraryItemFactory,
+    ProgrammeFactory,
+    PublishedVisitFactory,
+    StudyVisitFactory,
+    VisitStopFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +160,19 @@ def test_dashboard_lists_recent_changes_of_the_officers_visits_newest_first(clie
         ("Edited last", "itinerary item", "o@example.org")
     ]
     assert {change.title for change in changes} == {"Our visit", "Meeting 0", "Meeting 1", "Edited last"}
+
+
+def test_dashboard_splits_open_follow_ups_into_overdue_and_the_rest_in_due_order(client, officer):
+    today = timezone.localdate()
+    visit = StudyVisitFactory(programme=officer.programme)
+    for days, title in ((-1, "Late"), (-9, "Later still"), (3, "Soon"), (None, "Someday")):
+        due = today + dt.timedelta(days=days) if days is not None else None
+        FollowUpFactory(visit=visit, title=title, due_on=due)
+    FollowUpFactory(visit=visit, title="Done long ago", due_on=today - dt.timedelta(days=30), status="done")
+    FollowUpFactory(title="Another programme's", due_on=today - dt.timedelta(days=2))
+    client.force_login(officer)
+
+    context = client.get(reverse("home")).context
+
+    assert [follow_up.title for follow_up in context["overdue"]] == ["Later still", "Late"]
+    assert [follow_up.title for follow_up in context["open_follow_ups"]] == ["Soon", "Someday"]

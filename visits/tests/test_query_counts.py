@@ -162,7 +162,7 @@ def _memberships(officer, n):
 
 # page: (build the page's data for n items and return its URL, queries)
 PAGES = {
-    "dashboard": (_dashboard, 6),
+    "dashboard": (_dashboard, 5),
     "visit_list": (_visits, 7),
     "visit_detail": (_visit_detail, 12),
     "programme_list": (_programmes, 4),
