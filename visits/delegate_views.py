@@ -53,7 +53,7 @@ from .services import (
     accommodation_save,
     calendar_feed_token_create,
     calendar_feed_token_revoke,
-    itinerary_seen,
+    itinerary_look_record,
     personal_travel_save,
 )
 
@@ -127,7 +127,9 @@ def itinerary(request, pk: int):
         Prefetch("stops", queryset=VisitStop.objects.select_related("city"))
     )
     visit = get_object_or_404(visits, pk=pk)
-    last_seen = itinerary_seen(visit, participant=participant)
+    last_seen = itinerary_look_record(
+        visit, participant=participant, previous=visit.last_seen_at, latest_change=visit.items_latest
+    )
     # Marks depend on the last look only while something changed after it.
     unseen = last_seen is not None and visit.items_latest is not None and visit.items_latest > last_seen
     version = [visit.pk, visit.updated_at, visit.items_count, visit.items_latest, visit.travel_count]

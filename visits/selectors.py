@@ -35,6 +35,7 @@ from .models import (
     CalendarFeedToken,
     FollowUp,
     ItineraryItem,
+    ItineraryLastSeen,
     PersonalTravel,
     Programme,
     StudyVisit,
@@ -124,7 +125,8 @@ def with_itinerary_stamps(visits: QuerySet[StudyVisit], *, participant=None, edi
     """Annotate each visit with what its itinerary's version is made of, in the same query.
 
     ``items_count`` and ``items_latest`` (latest ``updated_at``); with a participant, also the
-    count and latest change of their own travel and stays there; for the officer's editor,
+    count and latest change of their own travel and stays there, and their last look
+    (``last_seen_at``); for the officer's editor,
     ``follow_up_count`` and the count and highest id of the cities, organisations and themes
     its forms offer (``city_count``, ``city_last``, ...), so that a new one shows at once.
     """
@@ -139,6 +141,8 @@ def with_itinerary_stamps(visits: QuerySet[StudyVisit], *, participant=None, edi
             stamps[f"{name}_count"] = _table_stamp(model, "COUNT")
             stamps[f"{name}_last"] = _table_stamp(model, "MAX")
     if participant is not None:
+        seen = ItineraryLastSeen.objects.filter(visit=OuterRef("pk"), participant=participant).values("seen_at")
+        stamps["last_seen_at"] = Subquery(seen[:1])
         for name, model in (("travel", PersonalTravel), ("stays", Accommodation)):
             stamps[f"{name}_count"] = _per_visit(model, Count("pk"), participant=participant)
             stamps[f"{name}_latest"] = _per_visit(model, Max("updated_at"), participant=participant)

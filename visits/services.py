@@ -537,6 +537,27 @@ def calendar_feed_token_revoke(participant: Participant, *, by) -> int:
     )
 
 
+# A look that changes nothing is written at most this often (see itinerary_look_record).
+LOOK_RESOLUTION = dt.timedelta(minutes=5)
+
+
+def itinerary_look_record(
+    visit: StudyVisit, *, participant: Participant, previous: dt.datetime | None, latest_change: dt.datetime | None
+) -> dt.datetime | None:
+    """Record a look at the itinerary when it matters; return when the participant last looked (``previous``).
+
+    ``previous`` is the stored last look, read with the visit, and ``latest_change`` the items'
+    latest ``updated_at``. When no item changed since that look and it is under
+    ``LOOK_RESOLUTION`` old, nothing is written: the next look marks the same items either
+    way, and the stored time stays that close to the truth.
+    """
+    unchanged = previous is not None and (latest_change is None or latest_change <= previous)
+    if unchanged and timezone.now() - previous < LOOK_RESOLUTION:
+        return previous
+    itinerary_seen(visit, participant=participant)
+    return previous
+
+
 def itinerary_seen(visit: StudyVisit, *, participant: Participant) -> dt.datetime | None:
     """Record that the participant opened the visit's itinerary now; return when they last had, if ever."""
     now = timezone.now()

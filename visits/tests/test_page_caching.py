@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from delegations.tests.factories import DelegationMemberFactory, ParticipantFactory
 from partners.tests.factories import CityFactory, OrganisationFactory
-from visits.models import ItineraryItem
+from visits.models import ItineraryItem, ItineraryLastSeen
 from visits.pagecache import CSRF_PLACEHOLDER
 from visits.services import calendar_feed_token_create
 from visits.tests.factories import (
@@ -100,16 +100,35 @@ def test_cached_visit_editor_carries_the_requests_csrf_token(officer):
 
 
 @pytest.mark.parametrize("size", [1, 5])
-def test_itinerary_looked_at_again_costs_six_queries(client, delegate, size, django_assert_num_queries):
+def test_itinerary_looked_at_again_costs_five_queries_and_no_write(client, delegate, size, django_assert_num_queries):
     visit = _visit_with_items(size)
     DelegationMemberFactory(delegation=visit.delegation, participant=delegate[1])
     client.force_login(delegate[0])
     client.get(reverse("my:itinerary", args=[visit.pk]))
+    seen_at = ItineraryLastSeen.objects.get(visit=visit).seen_at
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(reverse("my:itinerary", args=[visit.pk]))
 
     assert response.content.decode().count('<div class="fw-semibold">Meeting ') == size
+    assert ItineraryLastSeen.objects.get(visit=visit).seen_at == seen_at
+
+
+def test_itinerary_look_is_written_again_after_a_change_or_five_minutes(client, delegate):
+    visit = _visit_with_items(1)
+    DelegationMemberFactory(delegation=visit.delegation, participant=delegate[1])
+    client.force_login(delegate[0])
+    client.get(reverse("my:itinerary", args=[visit.pk]))
+    looks = ItineraryLastSeen.objects.filter(visit=visit)
+    looks.update(seen_at=timezone.now() - dt.timedelta(minutes=6))
+    client.get(reverse("my:itinerary", args=[visit.pk]))
+    refreshed = looks.get().seen_at
+
+    visit.itinerary_items.update(updated_at=timezone.now())
+    client.get(reverse("my:itinerary", args=[visit.pk]))
+
+    assert timezone.now() - refreshed < dt.timedelta(minutes=1)
+    assert looks.get().seen_at > refreshed
 
 
 def test_itinerary_shows_a_renamed_item_at_once(client, delegate):
