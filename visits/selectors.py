@@ -8,6 +8,7 @@ delegation they belong to (and not as declined or withdrawn).
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -264,16 +265,19 @@ def recent_changes_for_officer(user, *, limit: int = 12) -> list[RecentChange]:
     if not user.is_authenticated:
         return []
     visit_ids = None if user.is_superuser else visits_for_officer(user).values("pk")
+    # Each part takes its own newest rows where the database allows it (PostgreSQL; not SQLite).
+    per_part = connection.features.supports_slicing_ordering_in_compound
     labels = {}
     parts = []
     for model, visit_field in ((StudyVisit, "id"), (ItineraryItem, "visit_id"), (FollowUp, "visit_id")):
         name = model._meta.model_name
         labels[name] = model._meta.verbose_name
-        history = model.history.order_by("-history_date")
+        history = model.history.order_by("-history_date") if per_part else model.history.order_by()
         if visit_ids is not None:
             history = history.filter(**{f"{visit_field}__in": visit_ids})
         fields = ["history_date", "history_type", "history_change_reason", "title", "history_user__email"]
-        parts.append(history.annotate(record_kind=Value(name)).values_list(*fields, "record_kind")[:limit])
+        part = history.annotate(record_kind=Value(name)).values_list(*fields, "record_kind")
+        parts.append(part[:limit] if per_part else part)
     rows = parts[0].union(*parts[1:], all=True).order_by("-history_date")[:limit]
     return [RecentChange(*row[:5], kind_label=labels[row[5]]) for row in rows]
 
