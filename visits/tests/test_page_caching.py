@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +14,7 @@ from delegations.tests.factories import DelegationMemberFactory, ParticipantFact
 from partners.tests.factories import CityFactory, OrganisationFactory
 from visits.models import ItineraryItem, ItineraryLastSeen
 from visits.pagecache import CSRF_PLACEHOLDER
+from visits.selectors import recent_changes_for_officer
 from visits.services import calendar_feed_token_create
 from visits.tests.factories import (
     FollowUpFactory,
@@ -195,3 +197,13 @@ def test_dashboard_splits_open_follow_ups_into_overdue_and_the_rest_in_due_order
 
     assert [follow_up.title for follow_up in context["overdue"]] == ["Later still", "Late"]
     assert [follow_up.title for follow_up in context["open_follow_ups"]] == ["Soon", "Someday"]
+
+
+def test_recent_changes_work_where_compound_queries_cannot_be_sliced(officer, monkeypatch):
+    _visit_with_items(2, programme=officer.programme, title="Our visit")
+    monkeypatch.setattr(connection.features, "supports_slicing_ordering_in_compound", False)
+
+    changes = recent_changes_for_officer(officer, limit=2)
+
+    assert len(changes) == 2
+    assert changes[0].history_date >= changes[1].history_date
