@@ -59,5 +59,7 @@ messages: $(STAMP)
 	DEBUG=true $(MANAGE) makemessages -l fr --ignore=.venv --ignore=staticfiles --ignore=test-output --ignore=bench
 	DEBUG=true $(MANAGE) compilemessages --ignore=.venv
 
+# The benchmark (bench/README.md): drops and reloads the bench database (BENCH_DATABASE_URL, default
+# cx_bench; Redis DB 7), serves with gunicorn, drives it with wrk; writes bench/results.json and bench/README.md.
 bench: $(STAMP)
-	@test -f bench/run.sh && bash bench/run.sh || echo "bench/run.sh is not written yet (see issue 8)."
+	bash bench/run.sh $(BENCH_ARGS)

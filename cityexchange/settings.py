@@ -178,6 +178,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+# Celery's Django fix-up closes the database connection before and after every task unless
+# this is set, so each message paid for a new PostgreSQL connection (make bench). With it set,
+# a worker keeps its connection, and cityexchange/celery.py drops it after a task the way
+# Django does after a request: past CONN_MAX_AGE, or unusable after an error.
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 
 # --- Notifications: outbox delivery and the beat schedule (notifications/, visits/tasks.py) ---
 # Invariants that keep delivery exactly-once in the normal path (tested in notifications/tests):
@@ -262,6 +267,9 @@ LOGGING = {
 }
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="")
+
+# The benchmark's ceiling (bench/): a bare view at /bench/ceiling/ behind the same middleware. Off by default.
+BENCH_CEILING_VIEW = env.bool("BENCH_CEILING_VIEW", default=False)
 
 # Dietary, accessibility and emergency-contact data are cleared this long after a
 # participant's last visit ends (visits/privacy.py, run daily by beat).

@@ -7,6 +7,7 @@ from visits.delegate_views import service_worker
 from visits.views import home
 
 from .admin_login import admin_login
+from .views import bench_ceiling
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -30,6 +31,9 @@ urlpatterns += i18n_patterns(
     path("", include("notifications.urls")),
     prefix_default_language=False,
 )
+
+if settings.BENCH_CEILING_VIEW:
+    urlpatterns.append(path("bench/ceiling/", bench_ceiling, name="bench_ceiling"))
 
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns

@@ -1,5 +1,6 @@
 """The base every officer list page shares: the gate, a django-filter form and pagination."""
 
+from django.http import HttpResponse
 from django.views.generic import ListView
 
 from .roles import OfficerRequiredMixin
@@ -49,3 +50,11 @@ class OfficerListView(OfficerRequiredMixin, ListView):
         context["filter"] = self.filterset
         context["query_string"] = query.urlencode()
         return context
+
+
+def bench_ceiling(request):
+    """The benchmark's ceiling: a short answer through the same middleware and server, and no work.
+
+    Routed only when ``settings.BENCH_CEILING_VIEW`` is on (bench/run.py turns it on).
+    """
+    return HttpResponse(b"ok\n", content_type="text/plain")

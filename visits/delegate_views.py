@@ -13,16 +13,19 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Count, IntegerField, Max, Value, When
+from django.db import connection
+from django.db.models import Case, Count, IntegerField, Max, Prefetch, QuerySet, Sum, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET
@@ -33,7 +36,8 @@ from delegations.services import invitation_accept as invitation_accept_service
 
 from .calendar import calendar_for_items
 from .delegate_forms import AccommodationForm, InvitationPasswordForm, PersonalTravelForm
-from .models import Accommodation, CalendarFeedToken, ItineraryItem, PersonalTravel, StudyVisit
+from .models import Accommodation, CalendarFeedToken, ItineraryItem, PersonalTravel, StudyVisit, VisitStop
+from .pagecache import cached_fragment, fragment_key
 from .pdf import pdf_from_template
 from .selectors import (
     accommodations_for,
@@ -43,12 +47,13 @@ from .selectors import (
     personal_travel_for,
     visits_for_delegate,
     visits_for_participant,
+    with_itinerary_stamps,
 )
 from .services import (
     accommodation_save,
     calendar_feed_token_create,
     calendar_feed_token_revoke,
-    itinerary_seen,
+    itinerary_look_record,
     personal_travel_save,
 )
 
@@ -60,11 +65,13 @@ def _participant(user) -> Participant | None:
 
 
 def _delegate_visit(request, pk: int) -> tuple[StudyVisit, Participant]:
-    visit = get_object_or_404(visits_for_delegate(request.user).prefetch_related("stops__city"), pk=pk)
     participant = _participant(request.user)
-    if participant is None:  # pragma: no cover - the selector already requires one
+    if participant is None:
         raise Http404
-    return visit, participant
+    visits = visits_for_delegate(request.user).prefetch_related(
+        Prefetch("stops", queryset=VisitStop.objects.select_related("city"))
+    )
+    return get_object_or_404(visits, pk=pk), participant
 
 
 @login_required
@@ -79,8 +86,8 @@ def visit_list(request):
     return render(request, "visits/delegate/visit_list.html", {"upcoming": upcoming, "past": past})
 
 
-def itinerary_context(visit: StudyVisit, participant: Participant, *, last_seen: dt.datetime | None = None) -> dict:
-    """What the itinerary page and its PDF show: items by local day, the person's own travel, co-delegates."""
+def itinerary_body_context(visit: StudyVisit, participant: Participant, *, last_seen: dt.datetime | None) -> dict:
+    """Items by local day (marked when changed since ``last_seen``), and the person's own travel and stays."""
     home_zone = participant.home_zone
     items = list(itinerary_for_visit(visit))
     for item in items:
@@ -94,9 +101,16 @@ def itinerary_context(visit: StudyVisit, participant: Participant, *, last_seen:
         "home_zone": home_zone.key if home_zone else "",
         "days": days,
         "changed_count": sum(item.changed for item in items),
-        "last_seen": last_seen,
         "travel": list(personal_travel_for(visit, participant)),
         "accommodations": list(accommodations_for(visit, participant)),
+    }
+
+
+def itinerary_context(visit: StudyVisit, participant: Participant, *, last_seen: dt.datetime | None = None) -> dict:
+    """What the itinerary page and its PDF show: items by local day, the person's own travel, co-delegates."""
+    return {
+        **itinerary_body_context(visit, participant, last_seen=last_seen),
+        "last_seen": last_seen,
         "co_delegates": list(co_delegates_for_visit(visit)),
         "generated_at": timezone.now(),
     }
@@ -105,9 +119,42 @@ def itinerary_context(visit: StudyVisit, participant: Participant, *, last_seen:
 @login_required
 @require_GET
 def itinerary(request, pk: int):
-    visit, participant = _delegate_visit(request, pk)
-    last_seen = itinerary_seen(visit, participant=participant)
-    context = itinerary_context(visit, participant, last_seen=last_seen)
+    """The delegate's itinerary. Its body (travel, stays, items by day) is cached under the itinerary's version."""
+    participant = _participant(request.user)
+    if participant is None:
+        raise Http404
+    visits = with_itinerary_stamps(visits_for_delegate(request.user), participant=participant).prefetch_related(
+        Prefetch("stops", queryset=VisitStop.objects.select_related("city"))
+    )
+    visit = get_object_or_404(visits, pk=pk)
+    last_seen = itinerary_look_record(
+        visit, participant=participant, previous=visit.last_seen_at, latest_change=visit.items_latest
+    )
+    # Marks depend on the last look only while something changed after it.
+    unseen = last_seen is not None and visit.items_latest is not None and visit.items_latest > last_seen
+    version = [visit.pk, visit.updated_at, visit.items_count, visit.items_latest, visit.travel_count]
+    version += [visit.travel_latest, visit.stays_count, visit.stays_latest, participant.pk, participant.home_city_id]
+    version += [get_language(), last_seen if unseen else None]
+    computed = {}
+
+    def render_body() -> dict:
+        computed.update(itinerary_body_context(visit, participant, last_seen=last_seen))
+        html = render_to_string("visits/delegate/_itinerary_body.html", {**computed, "editable": True})
+        return {"html": html, "changed_count": computed["changed_count"]}
+
+    body = cached_fragment(fragment_key("itinerary", *version), render_body)
+    participant_zone = participant.home_zone
+    context = {
+        **computed,
+        "visit": visit,
+        "participant": participant,
+        "home_zone": participant_zone.key if participant_zone else "",
+        "body_html": mark_safe(body["html"]),  # noqa: S308 - rendered above by our own template
+        "changed_count": body["changed_count"],
+        "last_seen": last_seen,
+        "co_delegates": list(co_delegates_for_visit(visit)),
+        "generated_at": timezone.now(),
+    }
     return render(request, "visits/delegate/itinerary.html", context)
 
 
@@ -131,26 +178,73 @@ def visit_ics(request, pk: int):
     return _ics_response(calendar, filename=f"{slugify(visit.title)[:60]}.ics", attachment=True)
 
 
+# Calendar apps poll feeds all day: the stamps' SQL is compiled once per process (for a stand-in
+# participant id, swapped for the real one), so a 304 costs two short queries and no ORM work.
+_FEED_STAMPS_STAND_IN = -8_000_000_008
+_feed_stamps_sql: tuple[str, tuple] | None = None
+
+
+def _feed_stamps_query(participant) -> QuerySet:
+    """Count, latest ``updated_at`` and sum of ids of the feed's visits, items, travel and stays, in one query."""
+    visits = visits_for_participant(participant)
+    stamp = {"latest": Max("updated_at"), "count": Count("pk"), "ids": Sum("pk")}
+
+    def part(rows, name: str):
+        return rows.order_by().annotate(part=Value(name)).values("part").annotate(**stamp).values_list("part", *stamp)
+
+    own = {"visit__in": visits, "participant": participant}
+    return part(StudyVisit.objects.filter(pk__in=visits.values("pk")), "visits").union(
+        part(ItineraryItem.objects.filter(visit__in=visits), "items"),
+        part(PersonalTravel.objects.filter(**own), "travel"),
+        part(Accommodation.objects.filter(**own), "stays"),
+        all=True,
+    )
+
+
+def _feed_stamps(participant: Participant) -> list[tuple]:
+    global _feed_stamps_sql
+    if connection.vendor != "postgresql":
+        return sorted(_feed_stamps_query(participant))
+    if _feed_stamps_sql is None:
+        _feed_stamps_sql = _feed_stamps_query(Participant(pk=_FEED_STAMPS_STAND_IN)).query.sql_with_params()
+    sql, params = _feed_stamps_sql
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [participant.pk if param == _FEED_STAMPS_STAND_IN else param for param in params])
+        return sorted(cursor.fetchall())
+
+
 def _feed_validators(participant: Participant) -> tuple[str, dt.datetime | None]:
     """An ETag and a Last-Modified time from cheap aggregates: nothing is rendered to compute them."""
-    visits = list(visits_for_participant(participant).order_by("pk").values_list("pk", "updated_at"))
-    visit_ids = [pk for pk, _updated in visits]
-    parts = [participant.pk, visits]
-    stamps = [updated for _pk, updated in visits]
-    for model in (ItineraryItem, PersonalTravel, Accommodation):
-        rows = model.objects.filter(visit_id__in=visit_ids)
-        if model is not ItineraryItem:
-            rows = rows.filter(participant=participant)
-        aggregate = rows.aggregate(latest=Max("updated_at"), count=Count("pk"))
-        parts.append((aggregate["latest"], aggregate["count"]))
-        stamps.append(aggregate["latest"])
+    stamps = _feed_stamps(participant)
+    parts = [participant.pk, participant.updated_at, participant.preferred_language, stamps]
     etag = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    known = [stamp for stamp in stamps if stamp is not None]
+    known = [latest for _part, latest, _count, _ids in stamps if latest is not None]
     return f'"{etag}"', max(known) if known else None
+
+
+def _feed_body(participant: Participant) -> bytes:
+    visits = visits_for_participant(participant)
+    items = (
+        ItineraryItem.objects.filter(visit__in=visits)
+        .select_related("city")
+        .prefetch_related("host_organisations", "themes")
+        .order_by("starts_at", "pk")
+    )
+    with override(participant.preferred_language):
+        calendar = calendar_for_items(
+            items,
+            name=_("CityExchange: %(name)s") % {"name": participant.full_name},
+            travel=PersonalTravel.objects.filter(participant=participant, visit__in=visits),
+            accommodations=Accommodation.objects.filter(participant=participant, visit__in=visits).select_related(
+                "city"
+            ),
+        )
+    return calendar.to_ical()
 
 
 @require_GET
 def feed(request, token: str):
+    """The personal calendar feed: 304 from its validators alone; its body is cached under its ETag."""
     participant = feed_participant_for_token(token)
     if participant is None:
         raise Http404
@@ -158,23 +252,9 @@ def feed(request, token: str):
     last_modified_ts = int(last_modified.timestamp()) if last_modified else None
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified_ts)
     if not_modified is None:
-        visits = visits_for_participant(participant)
-        items = (
-            ItineraryItem.objects.filter(visit__in=visits)
-            .select_related("city")
-            .prefetch_related("host_organisations", "themes")
-            .order_by("starts_at", "pk")
-        )
-        with override(participant.preferred_language):
-            calendar = calendar_for_items(
-                items,
-                name=_("CityExchange: %(name)s") % {"name": participant.full_name},
-                travel=PersonalTravel.objects.filter(participant=participant, visit__in=visits),
-                accommodations=Accommodation.objects.filter(participant=participant, visit__in=visits).select_related(
-                    "city"
-                ),
-            )
-        response = _ics_response(calendar, filename="cityexchange.ics", attachment=False)
+        body = cached_fragment(fragment_key("feed", etag), lambda: {"ics": _feed_body(participant)})["ics"]
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = 'inline; filename="cityexchange.ics"'
     else:
         response = not_modified
     response["ETag"] = etag

@@ -6,18 +6,37 @@ delegation they belong to (and not as declined or withdrawn).
 """
 
 import datetime as dt
+from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    Func,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
 
 from cityexchange import roles
 from delegations.models import DelegationMember
 from delegations.tokens import token_hash
+from partners.models import City, Organisation
 
 from .models import (
     Accommodation,
     CalendarFeedToken,
     FollowUp,
     ItineraryItem,
+    ItineraryLastSeen,
     PersonalTravel,
     Programme,
     StudyVisit,
@@ -91,6 +110,46 @@ def itinerary_for_visit(visit: StudyVisit) -> QuerySet[ItineraryItem]:
     )
 
 
+def _per_visit(model, aggregate, **filters):
+    rows = model.objects.filter(visit=OuterRef("pk"), **filters).order_by().values("visit")
+    value = Subquery(rows.annotate(value=aggregate).values("value"))
+    # A visit without such rows has no group: its count is 0, not NULL.
+    return Coalesce(value, 0) if isinstance(aggregate, Count) else value
+
+
+def _table_stamp(model, function: str) -> Subquery:
+    # An aggregate over the whole table as a plain function: no GROUP BY, one row.
+    return Subquery(model.objects.order_by().values(value=Func(F("pk"), function=function)))
+
+
+def with_itinerary_stamps(visits: QuerySet[StudyVisit], *, participant=None, editor=False) -> QuerySet[StudyVisit]:
+    """Annotate each visit with what its itinerary's version is made of, in the same query.
+
+    ``items_count`` and ``items_latest`` (latest ``updated_at``); with a participant, also the
+    count and latest change of their own travel and stays there, and their last look
+    (``last_seen_at``); for the officer's editor,
+    ``follow_up_count`` and the count and highest id of the cities, organisations and themes
+    its forms offer (``city_count``, ``city_last``, ...), so that a new one shows at once.
+    """
+    stamps = {
+        "items_count": _per_visit(ItineraryItem, Count("pk")),
+        "items_latest": _per_visit(ItineraryItem, Max("updated_at")),
+    }
+    if editor:
+        stamps["follow_up_count"] = _per_visit(FollowUp, Count("pk"))
+        for model in (City, Organisation, Theme):
+            name = model._meta.model_name
+            stamps[f"{name}_count"] = _table_stamp(model, "COUNT")
+            stamps[f"{name}_last"] = _table_stamp(model, "MAX")
+    if participant is not None:
+        seen = ItineraryLastSeen.objects.filter(visit=OuterRef("pk"), participant=participant).values("seen_at")
+        stamps["last_seen_at"] = Subquery(seen[:1])
+        for name, model in (("travel", PersonalTravel), ("stays", Accommodation)):
+            stamps[f"{name}_count"] = _per_visit(model, Count("pk"), participant=participant)
+            stamps[f"{name}_latest"] = _per_visit(model, Max("updated_at"), participant=participant)
+    return visits.annotate(**stamps)
+
+
 def visits_for_participant(participant) -> QuerySet[StudyVisit]:
     """Published (or completed) visits whose delegation lists the participant as invited or confirmed."""
     return (
@@ -161,6 +220,23 @@ def follow_ups_for_officer(user) -> QuerySet[FollowUp]:
     return follow_ups.filter(visit__programme__officers=user)
 
 
+def open_follow_ups_for_officer(user, *, today: dt.date, limit: int = 20) -> tuple[list, list]:
+    """The first ``limit`` overdue and the first ``limit`` other open follow-ups, by due date, in one query."""
+    overdue = Case(When(due_on__lt=today, then=Value(True)), default=Value(False), output_field=BooleanField())
+    rows = (
+        follow_ups_for_officer(user)
+        .filter(status__in=[FollowUp.Status.OPEN, FollowUp.Status.IN_PROGRESS])
+        .annotate(
+            is_overdue=overdue,
+            rank=Window(RowNumber(), partition_by=[overdue], order_by=[F("due_on").asc(), F("pk").asc()]),
+        )
+        .filter(rank__lte=limit)
+        .order_by("due_on", "pk")
+    )
+    rows = list(rows)
+    return [row for row in rows if row.is_overdue], [row for row in rows if not row.is_overdue]
+
+
 def themes_for_officer(user) -> QuerySet[Theme]:
     """Themes are shared by all programmes: every officer may see and edit them."""
     return Theme.objects.all() if is_officer(user) else Theme.objects.none()
@@ -175,24 +251,40 @@ def current_visits_for_officer(user, *, today: dt.date) -> QuerySet[StudyVisit]:
     )
 
 
-def recent_changes_for_officer(user, *, limit: int = 12) -> list:
-    """The latest history records of visits, itinerary items and follow-ups the user may manage."""
+@dataclass(frozen=True)
+class RecentChange:
+    history_date: dt.datetime
+    history_type: str
+    history_change_reason: str | None
+    title: str
+    user_email: str | None
+    kind_label: str
+
+
+def recent_changes_for_officer(user, *, limit: int = 12) -> list[RecentChange]:
+    """The latest history records of visits, itinerary items and follow-ups the user may manage, in one query.
+
+    Each history table is searched through the visits the officer manages (their ids are
+    indexed in every table), not through the whole history ordered by date.
+    """
     if not user.is_authenticated:
         return []
-    scopes = [
-        (StudyVisit.history.select_related("history_user", "programme"), "programme__officers"),
-        (ItineraryItem.history.select_related("history_user", "visit"), "visit__programme__officers"),
-        (FollowUp.history.select_related("history_user", "visit"), "visit__programme__officers"),
-    ]
-    records = []
-    for history, officer_path in scopes:
-        if not user.is_superuser:
-            history = history.filter(**{officer_path: user})
-        for record in history.order_by("-history_date")[:limit]:
-            record.kind_label = history.model.instance_type._meta.verbose_name
-            records.append(record)
-    records.sort(key=lambda record: record.history_date, reverse=True)
-    return records[:limit]
+    visit_ids = None if user.is_superuser else visits_for_officer(user).values("pk")
+    # Each part takes its own newest rows where the database allows it (PostgreSQL; not SQLite).
+    per_part = connection.features.supports_slicing_ordering_in_compound
+    labels = {}
+    parts = []
+    for model, visit_field in ((StudyVisit, "id"), (ItineraryItem, "visit_id"), (FollowUp, "visit_id")):
+        name = model._meta.model_name
+        labels[name] = model._meta.verbose_name
+        history = model.history.order_by("-history_date") if per_part else model.history.order_by()
+        if visit_ids is not None:
+            history = history.filter(**{f"{visit_field}__in": visit_ids})
+        fields = ["history_date", "history_type", "history_change_reason", "title", "history_user__email"]
+        part = history.annotate(record_kind=Value(name)).values_list(*fields, "record_kind")
+        parts.append(part[:limit] if per_part else part)
+    rows = parts[0].union(*parts[1:], all=True).order_by("-history_date")[:limit]
+    return [RecentChange(*row[:5], kind_label=labels[row[5]]) for row in rows]
 
 
 class ItineraryDay:

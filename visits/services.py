@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Prefetch
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -537,9 +537,42 @@ def calendar_feed_token_revoke(participant: Participant, *, by) -> int:
     )
 
 
+# A look that changes nothing is written at most this often (see itinerary_look_record).
+LOOK_RESOLUTION = dt.timedelta(minutes=5)
+
+
+def itinerary_look_record(
+    visit: StudyVisit, *, participant: Participant, previous: dt.datetime | None, latest_change: dt.datetime | None
+) -> dt.datetime | None:
+    """Record a look at the itinerary when it matters; return when the participant last looked (``previous``).
+
+    ``previous`` is the stored last look, read with the visit, and ``latest_change`` the items'
+    latest ``updated_at``. When no item changed since that look and it is under
+    ``LOOK_RESOLUTION`` old, nothing is written: the next look marks the same items either
+    way, and the stored time stays that close to the truth.
+    """
+    unchanged = previous is not None and (latest_change is None or latest_change <= previous)
+    if unchanged and timezone.now() - previous < LOOK_RESOLUTION:
+        return previous
+    itinerary_seen(visit, participant=participant)
+    return previous
+
+
 def itinerary_seen(visit: StudyVisit, *, participant: Participant) -> dt.datetime | None:
     """Record that the participant opened the visit's itinerary now; return when they last had, if ever."""
     now = timezone.now()
+    if connection.vendor == "postgresql":
+        # One statement instead of a read and a write in a transaction: the page is opened often.
+        table = connection.ops.quote_name(ItineraryLastSeen._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH previous AS (SELECT seen_at FROM {table} WHERE visit_id = %s AND participant_id = %s) "  # noqa: S608
+                f"INSERT INTO {table} (visit_id, participant_id, seen_at) VALUES (%s, %s, %s) "
+                "ON CONFLICT (visit_id, participant_id) DO UPDATE SET seen_at = EXCLUDED.seen_at "
+                "RETURNING (SELECT seen_at FROM previous)",
+                [visit.pk, participant.pk, visit.pk, participant.pk, now],
+            )
+            return cursor.fetchone()[0]
     previous = (
         ItineraryLastSeen.objects.filter(visit=visit, participant=participant).values_list("seen_at", flat=True).first()
     )

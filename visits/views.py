@@ -9,8 +9,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -31,19 +33,24 @@ from .forms import (
     VisitStopForm,
 )
 from .models import FollowUp, ItineraryItem, StudyVisit, VisitStop
+from .pagecache import CSRF_PLACEHOLDER, cached_fragment, fragment_key, with_csrf
 from .selectors import (
     current_visits_for_officer,
     follow_ups_for_officer,
     itinerary_days,
     itinerary_for_visit,
+    open_follow_ups_for_officer,
     programmes_for_officer,
     recent_changes_for_officer,
     themes_for_officer,
     visits_for_delegate,
     visits_for_officer,
+    with_itinerary_stamps,
 )
 
 OPEN_STATUSES = [FollowUp.Status.OPEN, FollowUp.Status.IN_PROGRESS]
+# What the editor's forms offer to choose from (see selectors.with_itinerary_stamps).
+CHOICES = ("city", "organisation", "theme")
 
 
 def _form_page(request, form, *, title: str, cancel_url: str, submit: str | None = None, intro: str = "", history=None):
@@ -74,13 +81,14 @@ def home(request):
     if not is_officer(request.user):
         return redirect("my:visit_list")
     today = timezone.localdate()
-    follow_ups = follow_ups_for_officer(request.user).filter(status__in=OPEN_STATUSES).order_by("due_on", "pk")
+    current = list(current_visits_for_officer(request.user, today=today)[:20])
+    overdue, open_follow_ups = open_follow_ups_for_officer(request.user, today=today)
     context = {
         "today": today,
-        "ongoing": [v for v in current_visits_for_officer(request.user, today=today)[:20] if v.starts_on <= today],
-        "upcoming": [v for v in current_visits_for_officer(request.user, today=today)[:20] if v.starts_on > today],
-        "overdue": list(follow_ups.filter(due_on__lt=today)[:20]),
-        "open_follow_ups": list(follow_ups.exclude(due_on__lt=today)[:20]),
+        "ongoing": [visit for visit in current if visit.starts_on <= today],
+        "upcoming": [visit for visit in current if visit.starts_on > today],
+        "overdue": overdue,
+        "open_follow_ups": open_follow_ups,
         "changes": recent_changes_for_officer(request.user),
     }
     return render(request, "visits/dashboard.html", context)
@@ -173,38 +181,78 @@ def visit_edit(request, pk: int):
     )
 
 
-def _visit_page(request, visit, *, item_form=None, editing=None, edit_form=None, stop_form=None, status=200):
-    items = list(itinerary_for_visit(visit))
-    stops = list(visit.stops.select_related("city").order_by("position"))
-    if editing is None and (edit_id := query_id(request, "edit")):
-        editing = next((item for item in items if item.pk == int(edit_id)), None)
-        if editing is not None:
-            edit_form = ItineraryItemForm(instance=editing, prefix="edit")
-    if item_form is None:
-        first_city = stops[0].city if stops else None
-        item_form = ItineraryItemForm(
+def _visit_forms(visit, stops) -> dict:
+    first_city = stops[0].city if stops else None
+    return {
+        "item_form": ItineraryItemForm(
             instance=ItineraryItem(visit=visit), initial={"city": first_city, "day": visit.starts_on}
-        )
+        ),
+        "stop_form": VisitStopForm(instance=VisitStop(visit=visit), prefix="stop"),
+    }
+
+
+def _visit_history(visit) -> list:
+    return history_entries(StudyVisit.history.filter(id=visit.pk), ItineraryItem.history.filter(visit_id=visit.pk))
+
+
+def _visit_fragments(visit, stops) -> dict:
+    """The editor's costly parts (the itinerary with its buttons, the two empty forms), rendered for the cache."""
+    context = {
+        "visit": visit,
+        "days": itinerary_days(visit, list(itinerary_for_visit(visit))),
+        "csrf_token": CSRF_PLACEHOLDER,
+        **_visit_forms(visit, stops),
+    }
+    fragments = {
+        name: render_to_string(f"visits/_visit_{name}.html", context) for name in ("itinerary", "add_item", "stop_form")
+    }
+    # Every change to the visit or its items moves the version, so its history is cached with them.
+    fragments["history"] = render_to_string("includes/history.html", {"history": _visit_history(visit)})
+    return fragments
+
+
+def _visit_page(request, visit, *, item_form=None, editing=None, edit_form=None, stop_form=None, status=200):
+    stops = list(visit.stops.select_related("city").order_by("position"))
+    follow_up_count = getattr(visit, "follow_up_count", None)
     context = {
         "visit": visit,
         "stops": stops,
-        "days": itinerary_days(visit, items),
-        "item_form": item_form,
-        "editing": editing,
-        "edit_form": edit_form,
-        "stop_form": stop_form or VisitStopForm(instance=VisitStop(visit=visit), prefix="stop"),
-        "follow_up_count": visit.follow_ups.count(),
-        "history": history_entries(
-            StudyVisit.history.filter(id=visit.pk), ItineraryItem.history.filter(visit_id=visit.pk)
-        ),
+        "follow_up_count": visit.follow_ups.count() if follow_up_count is None else follow_up_count,
     }
+    edit_id = query_id(request, "edit")
+    if hasattr(visit, "follow_up_count") and not (item_form or editing or edit_form or stop_form or edit_id):
+        # The plain page: its costly parts come from the cache, under the version of what they show.
+        version = [visit.pk, visit.updated_at, visit.items_count, visit.items_latest]
+        version += [getattr(visit, f"{name}_{part}") for name in CHOICES for part in ("count", "last")]
+        version += [[(stop.pk, stop.city_id, stop.position, stop.arrives_on, stop.departs_on) for stop in stops]]
+        version += [get_language()]
+        fragments = cached_fragment(fragment_key("visit-editor", *version), lambda: _visit_fragments(visit, stops))
+        context["fragments"] = {name: with_csrf(request, html) for name, html in fragments.items()}
+        return render(request, "visits/visit_detail.html", context, status=status)
+    items = list(itinerary_for_visit(visit))
+    if editing is None and edit_id:
+        editing = next((item for item in items if item.pk == int(edit_id)), None)
+        if editing is not None:
+            edit_form = ItineraryItemForm(instance=editing, prefix="edit")
+    forms = _visit_forms(visit, stops)
+    context.update(
+        {
+            "history": _visit_history(visit),
+            "days": itinerary_days(visit, items),
+            "item_form": item_form or forms["item_form"],
+            "editing": editing,
+            "edit_form": edit_form,
+            "stop_form": stop_form or forms["stop_form"],
+        }
+    )
     return render(request, "visits/visit_detail.html", context, status=status)
 
 
 @login_required
 def visit_detail(request, pk: int):
     """The officer's visit page with its editor; a delegate of the visit is sent to their itinerary."""
-    visit = visits_for_officer(request.user).prefetch_related("themes").filter(pk=pk).first()
+    officer_visits = with_itinerary_stamps(visits_for_officer(request.user), editor=True)
+    visit = officer_visits.prefetch_related("themes").filter(pk=pk).first()
     if visit is None:
         visit = get_object_or_404(visits_for_delegate(request.user), pk=pk)
         return redirect("my:itinerary", visit.pk)

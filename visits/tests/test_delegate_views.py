@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import icalendar
 import pytest
@@ -219,7 +220,7 @@ def test_itinerary_marks_items_changed_since_the_delegate_last_looked(signed_in,
 
     response = signed_in.get(reverse("my:itinerary", args=[visit.pk]))
 
-    changed = [item.title for _day, items in response.context["days"] for item in items if item.changed]
+    changed = re.findall(r'item-changed">.*?<div class="fw-semibold">([^<]+)<', response.content.decode(), re.S)
     assert changed == ["Moved meeting"]
     assert "One item changed since you last looked." in response.content.decode()
 
@@ -252,7 +253,7 @@ def test_itinerary_query_count(signed_in, visit, nashville, size, django_assert_
             arrives_at=dt.datetime(2019, 11, 3, 20, tzinfo=UTC),
         )
 
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(11):
         response = signed_in.get(reverse("my:itinerary", args=[visit.pk]))
 
     assert response.status_code == 200
@@ -350,7 +351,7 @@ def test_feed_answers_304_when_nothing_changed(client, visit, delegate, django_a
     _feed, token = calendar_feed_token_create(delegate[1], by=delegate[0])
     first = client.get(reverse("my:feed", args=[token]))
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(2):
         again = client.get(reverse("my:feed", args=[token]), HTTP_IF_NONE_MATCH=first["ETag"])
 
     assert again.status_code == 304
