@@ -91,7 +91,9 @@ def _dispatch_on_commit(notification_id: int) -> None:
 def notification_dispatch(notification_id: int) -> bool:
     """Hand one row to Celery now; ``False`` (and a warning) if the broker is unreachable.
 
-    Nothing is lost when it fails: the row stays ``queued`` and the sweep tries again.
+    Only ever called after the row's transaction has committed (``notification_queue``'s
+    on-commit hook) or by the sweep task. Nothing is lost when it fails: the row stays
+    ``queued`` and the sweep tries again.
     """
     from .tasks import notification_send
 
