@@ -69,7 +69,7 @@ def _render_preview(request, delegation, token, pending, *, mapping_form=None, r
     mapping = {name: pending["mapping"].get(name) for name in (f.name for f in FIELDS)}
     problems = mapping_errors(mapping, parsed.headers)
     if results is None and not problems:
-        results = check_rows(parsed, mapping, delegation=delegation)
+        results = check_rows(parsed, mapping, delegation=delegation, by=request.user)
     mapping_form = mapping_form or ColumnMappingForm(
         headers=parsed.headers, initial=ColumnMappingForm.initial_from(mapping)
     )

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from partners.models import City, Organisation
 
 from .models import Delegation, DelegationMember, Participant
+from .selectors import participants_for_officer
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 1000
@@ -285,8 +286,14 @@ def _cell(row: list[str], index: int | None) -> str | None:
     return value
 
 
-def check_rows(parsed: ParsedFile, mapping: dict[str, int | None], *, delegation: Delegation) -> list[RowResult]:
-    """Check every row without writing anything; each result lists its errors in words."""
+def check_rows(
+    parsed: ParsedFile, mapping: dict[str, int | None], *, delegation: Delegation, by
+) -> list[RowResult]:
+    """Check every row without writing anything; each result lists its errors in words.
+
+    A row whose email belongs to a person outside ``by``'s reach is refused: an import
+    never reads or changes people of other programmes.
+    """
     lookups = _Lookups()
     emails = (
         {row[mapping["email"]].strip().lower() for row in parsed.rows} if mapping.get("email") is not None else set()
@@ -297,6 +304,12 @@ def check_rows(parsed: ParsedFile, mapping: dict[str, int | None], *, delegation
             email_lower__in=emails - {""}
         )
     }
+    reachable = set(
+        participants_for_officer(by)
+        .filter(pk__in=[participant.pk for participant in existing_by_email.values()])
+        .values_list("pk", flat=True)
+    )
+    out_of_reach = {email for email, participant in existing_by_email.items() if participant.pk not in reachable}
     results = []
     seen_emails: dict[str, int] = {}
     for offset, row in enumerate(parsed.rows):
@@ -304,6 +317,15 @@ def check_rows(parsed: ParsedFile, mapping: dict[str, int | None], *, delegation
         values = {name: value for name in FIELD_NAMES if (value := _cell(row, mapping.get(name))) is not None}
         result = RowResult(line=line, values=values)
         _check_row(result, lookups, existing_by_email, seen_emails, delegation)
+        if values.get("email", "").lower() in out_of_reach:
+            result.participant = None
+            result.errors.append(
+                _(
+                    "Someone with the email %(email)s is already in the directory, outside your programmes: "
+                    "ask an admin to add them to this delegation."
+                )
+                % {"email": values["email"]}
+            )
         results.append(result)
     return results
 
@@ -416,7 +438,7 @@ def participants_import(
     email, by name on this roster); its role and status apply to the roster entry.
     """
     delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
-    results = check_rows(parsed, mapping, delegation=delegation)
+    results = check_rows(parsed, mapping, delegation=delegation, by=by)
     if any(result.errors for result in results):
         raise ImportRowsError(results)
     lookups = _Lookups()

@@ -143,6 +143,40 @@ def test_participants_import_with_one_bad_row_saves_nothing_and_names_the_row(pl
     assert DelegationMember.objects.count() == 0
 
 
+def test_participants_import_never_touches_a_person_outside_the_officers_reach(places, delegation, officer):
+    stranger = ParticipantFactory(first_name="Sophie", last_name="Elsewhere", email="sophie.demo@example.org")
+    parsed = parse_upload(_csv([HEADER, *ROWS], separator=",", encoding="utf-8"))
+
+    with pytest.raises(ImportRowsError) as error:
+        participants_import(parsed, mapping=guess_mapping(parsed.headers), delegation=delegation, by=officer)
+
+    assert [(result.line, result.errors) for result in error.value.results if result.errors] == [
+        (
+            2,
+            [
+                "Someone with the email sophie.demo@example.org is already in the directory, outside your "
+                "programmes: ask an admin to add them to this delegation."
+            ],
+        )
+    ]
+    stranger.refresh_from_db()
+    assert (stranger.last_name, stranger.position) == ("Elsewhere", "")
+    assert DelegationMember.objects.count() == 0
+
+
+def test_participants_import_updates_a_person_already_on_the_officers_roster(places, delegation, officer):
+    sophie = DelegationMemberFactory(
+        delegation=delegation, participant=ParticipantFactory(first_name="Sophie", email="sophie.demo@example.org")
+    ).participant
+    parsed = parse_upload(_csv([HEADER, *ROWS], separator=",", encoding="utf-8"))
+
+    participants_import(parsed, mapping=guess_mapping(parsed.headers), delegation=delegation, by=officer)
+
+    sophie.refresh_from_db()
+    assert (sophie.last_name, sophie.position) == ("Démo", "Éducatrice de rue")
+    assert delegation.members.count() == 2
+
+
 def test_participants_import_refuses_a_repeated_email(places, delegation, officer):
     parsed = parse_upload(_csv([HEADER, ROWS[0], ROWS[0]], separator=",", encoding="utf-8"))
 
