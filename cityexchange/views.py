@@ -37,9 +37,17 @@ class OfficerListView(OfficerRequiredMixin, ListView):
     def get_base_queryset(self):
         raise NotImplementedError
 
+    def get_filterset_kwargs(self) -> dict:
+        return {}
+
     def get_queryset(self):
         self.filterset = styled_filterset(
-            self.filterset_class(self.request.GET or None, queryset=self.get_base_queryset(), request=self.request)
+            self.filterset_class(
+                self.request.GET or None,
+                queryset=self.get_base_queryset(),
+                request=self.request,
+                **self.get_filterset_kwargs(),
+            )
         )
         return self.filterset.qs
 

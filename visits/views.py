@@ -147,6 +147,20 @@ class VisitListView(OfficerListView):
     filterset_class = VisitFilter
     template_name = "visits/visit_list.html"
 
+    def dispatch(self, request, *args, **kwargs):
+        # The officer's programmes, fetched once per request: the filter form offers them, and whether
+        # there are any is the officer check (``roles.is_officer`` reads ``_is_officer``), so the gate
+        # costs no query of its own. Nothing is kept beyond the request, so nothing can go stale.
+        self.programmes = None
+        if request.user.is_authenticated:
+            self.programmes = list(programmes_for_officer(request.user))
+            if not request.user.is_superuser:
+                request.user._is_officer = bool(self.programmes)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_filterset_kwargs(self) -> dict:
+        return {"programmes": self.programmes}
+
     def get_base_queryset(self):
         return (
             visits_for_officer(self.request.user)

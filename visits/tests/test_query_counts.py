@@ -163,7 +163,7 @@ def _memberships(officer, n):
 # page: (build the page's data for n items and return its URL, queries)
 PAGES = {
     "dashboard": (_dashboard, 5),
-    "visit_list": (_visits, 7),
+    "visit_list": (_visits, 6),
     "visit_detail": (_visit_detail, 16),  # cold cache; served again from the cache: 5 (test_page_caching)
     "programme_list": (_programmes, 4),
     "programme_detail": (_programme_detail, 7),

@@ -202,6 +202,36 @@ def test_lists_show_only_what_the_officer_reaches(client, world):
     assert other_visit not in list(visits)
 
 
+def test_visit_list_gate_and_programme_choices_follow_assignment(client, world, django_user_model):
+    """The visit list's officer check comes from the programmes its filter offers: it must follow an
+    assignment or removal at once, and offer only (and all) the officer's programmes."""
+    client.force_login(world.delegate)
+    assert client.get(reverse("visits:visit_list")).status_code == 404
+
+    world.programme.officers.add(world.delegate)
+    response = client.get(reverse("visits:visit_list"))
+    assert response.status_code == 200
+    choices = [value for value, _ in response.context["filter"].form.fields["programme"].choices]
+    assert [str(value) for value in choices] == ["", str(world.programme.pk)]
+    assert list(response.context["object_list"]) == [world.visit]
+    # Another officer's programme is still refused (validation goes through the officer's programmes).
+    refused = client.get(reverse("visits:visit_list"), {"programme": world.other_programme.pk})
+    assert "programme" in refused.context["filter"].form.errors
+    chosen = client.get(reverse("visits:visit_list"), {"programme": world.programme.pk})
+    assert chosen.context["filter"].is_valid()
+
+    world.programme.officers.remove(world.delegate)
+    assert client.get(reverse("visits:visit_list")).status_code == 404
+
+    admin = django_user_model.objects.create_superuser(username="s@example.org", email="s@example.org")
+    client.force_login(admin)
+    response = client.get(reverse("visits:visit_list"))
+    choices = [value for value, _ in response.context["filter"].form.fields["programme"].choices]
+    assert sorted(str(value) for value in choices[1:]) == sorted(
+        str(pk) for pk in (world.programme.pk, world.other_programme.pk)
+    )
+
+
 def test_other_officer_sees_none_of_the_programme(client, world):
     client.force_login(world.other_officer)
 
