@@ -14,6 +14,18 @@ hypothesis_settings.register_profile("ci", derandomize=True, database=None)
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 
+# Debian's Chromium: Playwright cannot download its own browser here, and without the
+# background-networking flags it keeps knocking on the closed network.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
 # The outbox's real components (SMTP server, private Redis, Celery worker) for integration tests.
 pytest_plugins = ["notifications.tests.live"]
 
@@ -54,3 +66,16 @@ def _reset_language():
     """A request to a /fr/ URL leaves French active in the thread; later tests' reverse() would follow it."""
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def chromium(monkeypatch):
+    """A headless Debian Chromium driven by Playwright's sync API, closed after the test."""
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls stay synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -286,9 +286,7 @@ def _cell(row: list[str], index: int | None) -> str | None:
     return value
 
 
-def check_rows(
-    parsed: ParsedFile, mapping: dict[str, int | None], *, delegation: Delegation, by
-) -> list[RowResult]:
+def check_rows(parsed: ParsedFile, mapping: dict[str, int | None], *, delegation: Delegation, by) -> list[RowResult]:
     """Check every row without writing anything; each result lists its errors in words.
 
     A row whose email belongs to a person outside ``by``'s reach is refused: an import
