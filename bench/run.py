@@ -488,7 +488,7 @@ def main() -> None:
         "CONN_MAX_AGE": "600",
         "REDIS_URL": args.redis_url,
         "CACHE_KEY_PREFIX": "cx-bench",
-        "BENCH_CEILING_VIEW": "true",
+        "BENCH": "true",
         "LOG_LEVEL": "WARNING",
     }
     results = {"config": {}, "load": {}, "queries": {}}

@@ -46,12 +46,22 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "csp",
-    "cityexchange",
+    "accounts",
     "notifications",
+    "officers",
     "partners",
     "delegations",
     "visits",
+    "trips",
+    "outcomes",
+    "privacy",
+    "demo",
 ]
+# The benchmark's app (bench/: its commands and the bare ceiling view at /bench/ceiling/) is
+# installed only while the benchmark runs (bench/run.py sets BENCH).
+BENCH = env.bool("BENCH", default=False)
+if BENCH:
+    INSTALLED_APPS.append("bench")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -65,7 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "cityexchange.middleware.SessionLifetimeMiddleware",
+    "accounts.middleware.SessionLifetimeMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -129,7 +139,7 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "none"
-ACCOUNT_ADAPTER = "cityexchange.account_adapter.InvitationOnlyAccountAdapter"
+ACCOUNT_ADAPTER = "accounts.adapter.InvitationOnlyAccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
@@ -207,9 +217,9 @@ SCHEDULED_MESSAGE_CATCH_UP_HOURS = env.int("SCHEDULED_MESSAGE_CATCH_UP_HOURS", d
 CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {"task": "notifications.tasks.notification_sweep_task", "schedule": 60.0},
     "itinerary-digests": {"task": "visits.tasks.itinerary_digests_queue_task", "schedule": 60.0},
-    "scheduled-messages": {"task": "visits.tasks.scheduled_messages_queue_task", "schedule": 600.0},
-    # Personal data past PERSONAL_DATA_RETENTION_DAYS (visits/privacy.py), daily at 03:15 UTC.
-    "sensitive-data-purge": {"task": "visits.tasks.sensitive_data_purge_task", "schedule": crontab(hour=3, minute=15)},
+    "scheduled-messages": {"task": "outcomes.tasks.scheduled_messages_queue_task", "schedule": 600.0},
+    # Personal data past PERSONAL_DATA_RETENTION_DAYS (privacy/services.py), daily at 03:15 UTC.
+    "sensitive-data-purge": {"task": "privacy.tasks.sensitive_data_purge_task", "schedule": crontab(hour=3, minute=15)},
 }
 # --- end of notifications ---
 
@@ -268,9 +278,7 @@ LOGGING = {
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="")
 
-# The benchmark's ceiling (bench/): a bare view at /bench/ceiling/ behind the same middleware. Off by default.
-BENCH_CEILING_VIEW = env.bool("BENCH_CEILING_VIEW", default=False)
 
 # Dietary, accessibility and emergency-contact data are cleared this long after a
-# participant's last visit ends (visits/privacy.py, run daily by beat).
+# participant's last visit ends (privacy/services.py, run daily by beat).
 PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=180)

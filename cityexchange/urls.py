@@ -1,39 +1,39 @@
+"""The site's URLs: each app's routes, mounted by name (the project imports no views).
+
+Names without a namespace: ``home`` (the officer's dashboard, or a delegate's visits),
+``service_worker`` (``/sw.js``, at the root so it may control every page) and
+``admin_login`` (the admin's sign-in, before ``admin.site.urls``).
+"""
+
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from visits.delegate_views import service_worker
-from visits.views import home
-
-from .admin_login import admin_login
-from .views import bench_ceiling
-
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
-    path("sw.js", service_worker, name="service_worker"),
+    path("", include("trips.offline_urls")),
     path("api/", include("visits.api_urls")),
 ]
 urlpatterns += i18n_patterns(
-    path("admin/login/", admin_login, name="admin_login"),
+    path("admin/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
-    path("", home, name="home"),
+    path("", include("outcomes.dashboard_urls")),
     path("", include("visits.urls")),
     path("", include("visits.outbox_urls")),
-    path("my/", include("visits.delegate_urls")),
-    path("", include("visits.officer_delegate_urls")),
-    path("", include("visits.outcome_urls")),
-    path("", include("delegations.import_urls")),
-    path("", include("visits.privacy_urls")),
-    path("", include("partners.urls")),
+    path("my/", include("trips.urls")),
+    path("", include("trips.delegate_access_urls")),
+    path("", include("outcomes.urls")),
     path("", include("delegations.urls")),
-    path("", include("notifications.urls")),
+    path("", include("delegations.import_urls")),
+    path("", include("privacy.urls")),
+    path("", include("partners.urls")),
     prefix_default_language=False,
 )
 
-if settings.BENCH_CEILING_VIEW:
-    urlpatterns.append(path("bench/ceiling/", bench_ceiling, name="bench_ceiling"))
+if settings.BENCH:
+    urlpatterns += [path("", include("bench.urls"))]
 
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns

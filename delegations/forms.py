@@ -1,18 +1,11 @@
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row
+from crispy_forms.layout import Column, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from officers.forms import form_helper
+
 from .models import Delegation, DelegationMember, Participant
 from .selectors import participants_for_officer
-
-
-def _helper(*layout) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    if layout:
-        helper.layout = Layout(*layout)
-    return helper
 
 
 class ParticipantForm(forms.ModelForm):
@@ -40,7 +33,7 @@ class ParticipantForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(Column("first_name", css_class="col-md-6"), Column("last_name", css_class="col-md-6")),
             Row(Column("email", css_class="col-md-6"), Column("phone", css_class="col-md-6")),
             Row(Column("organisation", css_class="col-md-6"), Column("position", css_class="col-md-6")),
@@ -67,7 +60,7 @@ class DelegationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["head"].queryset = participants_for_officer(user)
         self.fields["home_cities"].widget.attrs["size"] = 6
-        self.helper = _helper()
+        self.helper = form_helper()
 
 
 class MemberAddForm(forms.ModelForm):
@@ -79,7 +72,7 @@ class MemberAddForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["participant"].queryset = participants_for_officer(user)
         self.fields["participant"].help_text = _("Not in the list? Add the person to the directory first.")
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(
                 Column("participant", css_class="col-md-6"),
                 Column("role", css_class="col-sm-6 col-md-3"),

@@ -1,9 +1,9 @@
 """Forms of the participant import: the upload, then which column holds which field."""
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from officers.forms import form_helper
 
 from .imports import FIELDS, MAX_UPLOAD_BYTES
 
@@ -19,8 +19,7 @@ class ParticipantUploadForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Upload and preview")))
+        self.helper = form_helper(submit=_("Upload and preview"))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -46,8 +45,7 @@ class ColumnMappingForm(forms.Form):
                 coerce=int,
                 empty_value=None,
             )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+        self.helper = form_helper()
 
     @classmethod
     def initial_from(cls, mapping: dict[str, int | None]) -> dict[str, str]:

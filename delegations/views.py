@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cityexchange.history import history_entries
-from cityexchange.roles import officer_required
-from cityexchange.views import OfficerListView
+from officers.history import history_entries
+from officers.roles import officer_required
+from officers.views import OfficerListView
 
 from . import services
 from .filters import DelegationFilter, ParticipantFilter

@@ -1,19 +1,12 @@
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row
+from crispy_forms.layout import Column, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from officers.forms import form_helper
 
 from .models import City, NetworkMembership, Organisation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _helper(*layout) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    if layout:
-        helper.layout = Layout(*layout)
-    return helper
 
 
 class CityForm(forms.ModelForm):
@@ -24,7 +17,7 @@ class CityForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["timezone"].widget.attrs["list"] = "time-zones"
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(Column("name", css_class="col-md-6"), Column("region", css_class="col-md-6")),
             Row(Column("country", css_class="col-sm-4"), Column("timezone", css_class="col-sm-8")),
         )
@@ -45,7 +38,7 @@ class OrganisationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["parent"].queryset = Organisation.objects.exclude(pk=self.instance.pk)
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(Column("name", css_class="col-md-8"), Column("acronym", css_class="col-md-4")),
             Row(
                 Column("kind", css_class="col-md-4"),
@@ -66,7 +59,7 @@ class NetworkMembershipForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["network"].queryset = Organisation.objects.filter(kind=Organisation.Kind.NETWORK)
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(Column("city", css_class="col-md-6"), Column("network", css_class="col-md-6")),
             Row(
                 Column("status", css_class="col-md-4"),

@@ -12,8 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cityexchange.roles import officer_required
-from cityexchange.views import OfficerListView, query_id
+from officers.roles import officer_required
+from officers.views import OfficerListView, query_id
 
 from .filters import CityFilter, NetworkMembershipFilter, OrganisationFilter
 from .forms import CityForm, NetworkMembershipForm, OrganisationForm

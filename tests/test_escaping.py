@@ -50,7 +50,7 @@ def _signed_in(user) -> Client:
         ("officer", "visits:visit_detail", lambda w: [w.visit.pk]),
         ("officer", "delegations:participant_detail", lambda w: [w.member.participant_id]),
         ("officer", "delegations:delegation_detail", lambda w: [w.visit.delegation_id]),
-        ("officer", "visits:follow_up_board", lambda w: []),
+        ("officer", "outcomes:follow_up_board", lambda w: []),
         ("officer", "outcomes:visit_report", lambda w: [w.visit.pk]),
         ("officer", "delegate_access:visit_delegates", lambda w: [w.visit.pk]),
         ("officer", "home", lambda w: []),

@@ -137,12 +137,12 @@ TARGETS = {
     ),
     "theme_create": Target("officer", lambda w: reverse("visits:theme_create")),
     "theme_edit": Target("officer", lambda w: reverse("visits:theme_edit", args=[w.theme.pk])),
-    "follow_up_create": Target("officer", lambda w: reverse("visits:follow_up_create")),
-    "follow_up_edit": Target("officer", lambda w: reverse("visits:follow_up_edit", args=[w.follow_up.pk])),
+    "follow_up_create": Target("officer", lambda w: reverse("outcomes:follow_up_create")),
+    "follow_up_edit": Target("officer", lambda w: reverse("outcomes:follow_up_edit", args=[w.follow_up.pk])),
     "follow_up_status": Target(
         "officer",
-        lambda w: reverse("visits:follow_up_board"),
-        lambda w: reverse("visits:follow_up_status", args=[w.follow_up.pk]),
+        lambda w: reverse("outcomes:follow_up_board"),
+        lambda w: reverse("outcomes:follow_up_status", args=[w.follow_up.pk]),
     ),
     "follow_up_membership": Target(
         "officer", lambda w: reverse("outcomes:follow_up_membership", args=[w.follow_up.pk])

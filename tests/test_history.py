@@ -84,9 +84,9 @@ def test_participant_page_shows_their_changes(world, officer_client):
 
 
 def test_follow_up_page_shows_its_status_changes(world, officer_client):
-    officer_client.post(reverse("visits:follow_up_status", args=[world.follow_up.pk]), {"status": "done"})
+    officer_client.post(reverse("outcomes:follow_up_status", args=[world.follow_up.pk]), {"status": "done"})
 
-    history = _history(officer_client.get(reverse("visits:follow_up_edit", args=[world.follow_up.pk])))
+    history = _history(officer_client.get(reverse("outcomes:follow_up_edit", args=[world.follow_up.pk])))
 
     assert "status: open → done" in history
 

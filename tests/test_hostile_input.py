@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from delegations.models import Participant
 from tests.worlds import build_world, csv_upload
-from visits.models import PersonalTravel, Programme
+from trips.models import PersonalTravel
+from visits.models import Programme
 
 pytestmark = pytest.mark.django_db
 
@@ -119,7 +120,7 @@ def test_member_add_refuses_a_person_outside_reach(world):
 def test_follow_up_create_refuses_another_programmes_visit(world):
     data = {"visit": world.other_visit.pk, "title": "Sneaky", "owner_city": world.city.pk, "status": "open"}
 
-    response = _signed_in(world.officer).post(reverse("visits:follow_up_create"), data)
+    response = _signed_in(world.officer).post(reverse("outcomes:follow_up_create"), data)
 
     assert response.status_code == 400
     assert "visit" in response.context["form"].errors

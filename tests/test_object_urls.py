@@ -84,8 +84,8 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
     "visits:item_duplicate": ObjectUrl(lambda w: {"pk": w.visit.pk, "item_pk": w.item.pk}, method="POST"),
     "visits:item_delete": ObjectUrl(lambda w: {"pk": w.visit.pk, "item_pk": w.item.pk}, method="POST"),
     "visits:theme_edit": ObjectUrl(lambda w: {"pk": w.theme.pk}, shared=True),
-    "visits:follow_up_edit": ObjectUrl(lambda w: {"pk": w.follow_up.pk}),
-    "visits:follow_up_status": ObjectUrl(lambda w: {"pk": w.follow_up.pk}, method="POST"),
+    "outcomes:follow_up_edit": ObjectUrl(lambda w: {"pk": w.follow_up.pk}),
+    "outcomes:follow_up_status": ObjectUrl(lambda w: {"pk": w.follow_up.pk}, method="POST"),
     # A visit's outbox
     "visit_outbox:list": ObjectUrl(_visit),
     "visit_outbox:preview": ObjectUrl(lambda w: {"pk": w.visit.pk, "notification_id": w.notification.pk}),
@@ -322,7 +322,7 @@ def test_participants_export_of_another_officer_leaves_out_this_programmes_peopl
 
 
 def test_revoked_calendar_feed_is_404(world):
-    from visits.services import calendar_feed_token_revoke
+    from trips.services import calendar_feed_token_revoke
 
     calendar_feed_token_revoke(world.member.participant, by=world.officer)
 

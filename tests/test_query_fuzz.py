@@ -26,7 +26,7 @@ PAGES = {
     "theme_list": ("officer", lambda w: reverse("visits:theme_list"), ["q", "page"]),
     "follow_up_board": (
         "officer",
-        lambda w: reverse("visits:follow_up_board"),
+        lambda w: reverse("outcomes:follow_up_board"),
         ["q", "visit__programme", "themes", "overdue"],
     ),
     "participant_list": (
@@ -44,7 +44,7 @@ PAGES = {
     ),
     "visit_detail": ("officer", lambda w: reverse("visits:visit_detail", args=[w.visit.pk]), ["edit"]),
     "visit_create": ("officer", lambda w: reverse("visits:visit_create"), ["programme"]),
-    "follow_up_create": ("officer", lambda w: reverse("visits:follow_up_create"), ["visit"]),
+    "follow_up_create": ("officer", lambda w: reverse("outcomes:follow_up_create"), ["visit"]),
     "membership_create": ("officer", lambda w: reverse("partners:membership_create"), ["city"]),
     "outbox": ("officer", lambda w: reverse("visit_outbox:list", args=[w.visit.pk]), ["status"]),
     "api_visits": ("officer", lambda w: reverse("api:visit_list"), ["programme", "page"]),

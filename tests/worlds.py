@@ -15,8 +15,8 @@ from delegations.tests.factories import DelegationMemberFactory, ParticipantFact
 from delegations.tokens import token_new
 from notifications.models import Notification
 from partners.tests.factories import CityFactory, NetworkMembershipFactory, OrganisationFactory
-from visits.models import Accommodation, InvitationLetterTemplate, PersonalTravel
-from visits.services import calendar_feed_token_create
+from trips.models import Accommodation, InvitationLetterTemplate, PersonalTravel
+from trips.services import calendar_feed_token_create
 from visits.tests.factories import (
     FollowUpFactory,
     ItemNoteFactory,

@@ -1,22 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import (
-    Accommodation,
-    CalendarFeedToken,
-    FollowUp,
-    InvitationLetterTemplate,
-    ItemNote,
-    ItineraryChange,
-    ItineraryItem,
-    ItineraryLastSeen,
-    Lesson,
-    PersonalTravel,
-    Programme,
-    StudyVisit,
-    Theme,
-    VisitStop,
-)
+from .models import ItineraryChange, ItineraryItem, Programme, StudyVisit, Theme, VisitStop
 
 
 class VisitStopInline(admin.TabularInline):
@@ -71,23 +56,6 @@ class ItineraryItemAdmin(SimpleHistoryAdmin):
     date_hierarchy = "starts_at"
 
 
-@admin.register(FollowUp)
-class FollowUpAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "visit", "owner", "due_on", "status"]
-    list_filter = ["status", "themes", "visit__programme"]
-    search_fields = ["title", "description", "outcome", "visit__title"]
-    list_select_related = ["visit", "owner_participant", "owner_organisation", "owner_city"]
-    autocomplete_fields = [
-        "visit",
-        "owner_participant",
-        "owner_organisation",
-        "owner_city",
-        "themes",
-        "resulting_membership",
-    ]
-    date_hierarchy = "due_on"
-
-
 @admin.register(VisitStop)
 class VisitStopAdmin(admin.ModelAdmin):
     list_display = ["visit", "position", "city", "arrives_on", "departs_on"]
@@ -96,73 +64,6 @@ class VisitStopAdmin(admin.ModelAdmin):
     list_select_related = ["visit", "city"]
     autocomplete_fields = ["visit", "city"]
     date_hierarchy = "arrives_on"
-
-
-@admin.register(CalendarFeedToken)
-class CalendarFeedTokenAdmin(admin.ModelAdmin):
-    list_display = ["participant", "created_at", "revoked_at", "created_by"]
-    list_filter = ["revoked_at"]
-    search_fields = ["participant__first_name", "participant__last_name", "participant__email"]
-    list_select_related = ["participant", "created_by"]
-    autocomplete_fields = ["participant", "created_by"]
-    date_hierarchy = "created_at"
-
-
-@admin.register(ItineraryLastSeen)
-class ItineraryLastSeenAdmin(admin.ModelAdmin):
-    list_display = ["participant", "visit", "seen_at"]
-    search_fields = ["participant__first_name", "participant__last_name", "visit__title"]
-    list_select_related = ["participant", "visit"]
-    autocomplete_fields = ["participant", "visit"]
-
-
-@admin.register(PersonalTravel)
-class PersonalTravelAdmin(SimpleHistoryAdmin):
-    list_display = ["participant", "visit", "direction", "mode", "carrier", "departs_at", "arrives_at"]
-    list_filter = ["direction", "mode", "visit__programme"]
-    search_fields = ["participant__first_name", "participant__last_name", "carrier", "departure_place", "arrival_place"]
-    list_select_related = ["participant", "visit"]
-    autocomplete_fields = ["participant", "visit"]
-    date_hierarchy = "departs_at"
-
-
-@admin.register(Accommodation)
-class AccommodationAdmin(SimpleHistoryAdmin):
-    list_display = ["participant", "visit", "name", "city", "check_in", "check_out"]
-    list_filter = ["city", "visit__programme"]
-    search_fields = ["participant__first_name", "participant__last_name", "name", "address"]
-    list_select_related = ["participant", "visit", "city"]
-    autocomplete_fields = ["participant", "visit", "city"]
-    date_hierarchy = "check_in"
-
-
-@admin.register(InvitationLetterTemplate)
-class InvitationLetterTemplateAdmin(SimpleHistoryAdmin):
-    list_display = ["programme", "language", "subject", "updated_at"]
-    list_filter = ["language", "programme"]
-    search_fields = ["programme__name", "subject", "body"]
-    list_select_related = ["programme"]
-    autocomplete_fields = ["programme"]
-
-
-@admin.register(ItemNote)
-class ItemNoteAdmin(SimpleHistoryAdmin):
-    list_display = ["item", "author", "created_at"]
-    list_filter = ["item__visit__programme"]
-    search_fields = ["discussed", "met_with", "item__title", "item__visit__title"]
-    list_select_related = ["item", "author"]
-    autocomplete_fields = ["item", "author"]
-    date_hierarchy = "created_at"
-
-
-@admin.register(Lesson)
-class LessonAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "visit", "theme", "author", "created_at"]
-    list_filter = ["theme", "visit__programme"]
-    search_fields = ["title", "body", "visit__title"]
-    list_select_related = ["visit", "theme", "author"]
-    autocomplete_fields = ["visit", "theme", "item", "author"]
-    date_hierarchy = "created_at"
 
 
 @admin.register(ItineraryChange)

@@ -14,7 +14,9 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from .models import FollowUp, Programme, StudyVisit
+from outcomes.models import FollowUp
+
+from .models import Programme, StudyVisit
 from .selectors import itinerary_for_visit, programmes_for_officer, visits_for_officer, visits_for_user
 
 PAGE_SIZE = 100

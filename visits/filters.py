@@ -4,10 +4,9 @@ from functools import partial
 
 import django_filters
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import FollowUp, Programme, StudyVisit, Theme
+from .models import Programme, StudyVisit, Theme
 from .selectors import programmes_for_officer
 
 
@@ -105,26 +104,3 @@ class ThemeFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(name_fr__icontains=value) | Q(slug__icontains=value))
-
-
-class FollowUpFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
-    visit__programme = django_filters.ModelChoiceFilter(label=_("Programme"), queryset=_officer_programmes)
-    themes = django_filters.ModelChoiceFilter(label=_("Theme"), queryset=Theme.objects.all())
-    overdue = django_filters.BooleanFilter(
-        label=_("Overdue only"), method="only_overdue", widget=django_filters.widgets.BooleanWidget()
-    )
-
-    class Meta:
-        model = FollowUp
-        fields = ["q", "visit__programme", "themes", "overdue"]
-
-    def search(self, queryset, name, value):
-        return queryset.filter(Q(title__icontains=value) | Q(visit__title__icontains=value))
-
-    def only_overdue(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(
-            due_on__lt=timezone.localdate(), status__in=[FollowUp.Status.OPEN, FollowUp.Status.IN_PROGRESS]
-        )

@@ -3,29 +3,23 @@
 Forms validate and lay themselves out; the views hand ``cleaned_data`` to a service.
 """
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row
+from crispy_forms.layout import Column, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from delegations.selectors import delegations_for_officer, participants_for_officer
+from delegations.selectors import delegations_for_officer
+from officers.forms import form_helper
 from partners.models import City, Organisation
 
 from .localtime import NonexistentLocalTime, local_to_utc
-from .models import FollowUp, ItineraryItem, Programme, StudyVisit, Theme, VisitStop
-from .selectors import programmes_for_officer, visits_for_officer
+from .models import ItineraryItem, Programme, StudyVisit, Theme, VisitStop
+from .selectors import programmes_for_officer
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-
-
-def _helper(*layout) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    if layout:
-        helper.layout = Layout(*layout)
-    return helper
 
 
 class ReminderDaysField(forms.CharField):
@@ -71,7 +65,7 @@ class ProgrammeForm(forms.ModelForm):
         self.fields["partner_networks"].widget = forms.CheckboxSelectMultiple(
             choices=self.fields["partner_networks"].choices
         )
-        self.helper = _helper()
+        self.helper = form_helper()
 
 
 class VisitForm(forms.ModelForm):
@@ -90,7 +84,7 @@ class VisitForm(forms.ModelForm):
         self.fields["programme"].queryset = programmes_for_officer(user)
         self.fields["delegation"].queryset = delegations_for_officer(user)
         self.fields["delegation"].help_text = _("The travelling group; you can choose it later.")
-        self.helper = _helper(
+        self.helper = form_helper(
             "programme",
             "title",
             "delegation",
@@ -110,7 +104,7 @@ class VisitCloneForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = form_helper()
 
 
 class VisitStopForm(forms.ModelForm):
@@ -125,7 +119,7 @@ class VisitStopForm(forms.ModelForm):
         if not self.instance.pk:
             self.initial["position"] = None
         self.fields["position"].help_text = _("Leave empty to add it after the last host city.")
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(
                 Column("city", css_class="col-md-4"),
                 Column("arrives_on", css_class="col-sm-4 col-md-3"),
@@ -196,7 +190,7 @@ class ItineraryItemForm(forms.ModelForm):
             self.initial.update({"day": start.date(), "start_time": start.time(), "end_time": end.time()})
             if end.date() != start.date():
                 self.initial["end_day"] = end.date()
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(Column("title", css_class="col-md-8"), Column("kind", css_class="col-md-4")),
             Row(
                 Column("city", css_class="col-md-4"),
@@ -271,55 +265,4 @@ class ThemeForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
-
-
-class FollowUpForm(forms.ModelForm):
-    class Meta:
-        model = FollowUp
-        fields = [
-            "visit",
-            "title",
-            "description",
-            "owner_participant",
-            "owner_organisation",
-            "owner_city",
-            "due_on",
-            "status",
-            "outcome",
-            "themes",
-        ]
-        widgets = {
-            "due_on": DATE,
-            "themes": forms.CheckboxSelectMultiple,
-            "description": forms.Textarea(attrs={"rows": 3}),
-            "outcome": forms.Textarea(attrs={"rows": 3}),
-        }
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["visit"].queryset = visits_for_officer(user)
-        self.fields["owner_participant"].queryset = participants_for_officer(user)
-        self.helper = _helper(
-            "visit",
-            "title",
-            "description",
-            Row(
-                Column("owner_participant", css_class="col-md-4"),
-                Column("owner_organisation", css_class="col-md-4"),
-                Column("owner_city", css_class="col-md-4"),
-            ),
-            Row(Column("due_on", css_class="col-sm-6"), Column("status", css_class="col-sm-6")),
-            "outcome",
-            "themes",
-        )
-
-    def _get_validation_exclusions(self):
-        # Model.clean() already says "exactly one owner" in words; skip the same rule as a raw constraint.
-        exclusions = super()._get_validation_exclusions()
-        exclusions.add("owner_city")
-        return exclusions
-
-
-class FollowUpStatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=FollowUp.Status.choices)
+        self.helper = form_helper()

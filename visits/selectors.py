@@ -6,12 +6,8 @@ delegation they belong to (and not as declined or withdrawn).
 """
 
 import datetime as dt
-from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import (
-    BooleanField,
-    Case,
     Count,
     F,
     Func,
@@ -20,28 +16,16 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
-    Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce
 
-from cityexchange import roles
 from delegations.models import DelegationMember
-from delegations.tokens import token_hash
+from officers import roles
+from outcomes.models import FollowUp
 from partners.models import City, Organisation
+from trips.models import Accommodation, ItineraryLastSeen, PersonalTravel
 
-from .models import (
-    Accommodation,
-    CalendarFeedToken,
-    FollowUp,
-    ItineraryItem,
-    ItineraryLastSeen,
-    PersonalTravel,
-    Programme,
-    StudyVisit,
-    Theme,
-)
+from .models import ItineraryItem, Programme, StudyVisit, Theme
 
 VISIBLE_MEMBER_STATUSES = (DelegationMember.Status.INVITED, DelegationMember.Status.CONFIRMED)
 
@@ -150,48 +134,6 @@ def with_itinerary_stamps(visits: QuerySet[StudyVisit], *, participant=None, edi
     return visits.annotate(**stamps)
 
 
-def visits_for_participant(participant) -> QuerySet[StudyVisit]:
-    """Published (or completed) visits whose delegation lists the participant as invited or confirmed."""
-    return (
-        StudyVisit.objects.select_related("programme", "delegation")
-        .filter(
-            status__in=[StudyVisit.Status.PUBLISHED, StudyVisit.Status.COMPLETED],
-            delegation__members__participant=participant,
-            delegation__members__status__in=VISIBLE_MEMBER_STATUSES,
-        )
-        .distinct()
-    )
-
-
-def co_delegates_for_visit(visit: StudyVisit) -> QuerySet[DelegationMember]:
-    """The visit's invited and confirmed members, with what a delegate may see of them."""
-    if visit.delegation_id is None:
-        return DelegationMember.objects.none()
-    return (
-        DelegationMember.objects.filter(delegation_id=visit.delegation_id, status__in=VISIBLE_MEMBER_STATUSES)
-        .select_related("participant__organisation")
-        .order_by("participant__last_name", "participant__first_name")
-    )
-
-
-def personal_travel_for(visit: StudyVisit, participant) -> QuerySet[PersonalTravel]:
-    return PersonalTravel.objects.filter(visit=visit, participant=participant).order_by("departs_at", "pk")
-
-
-def accommodations_for(visit: StudyVisit, participant) -> QuerySet[Accommodation]:
-    return Accommodation.objects.filter(visit=visit, participant=participant).select_related("city")
-
-
-def feed_participant_for_token(token: str):
-    """The participant whose active calendar feed link carries ``token``, or ``None``."""
-    feed = (
-        CalendarFeedToken.objects.select_related("participant")
-        .filter(token_hash=token_hash(token), revoked_at__isnull=True)
-        .first()
-    )
-    return feed.participant if feed else None
-
-
 def members_for_officer(user) -> QuerySet[DelegationMember]:
     """Delegation members travelling on a visit of a programme the user manages."""
     if not user.is_authenticated:
@@ -201,40 +143,6 @@ def members_for_officer(user) -> QuerySet[DelegationMember]:
         return members
     delegation_ids = StudyVisit.objects.filter(programme__officers=user).values("delegation_id")
     return members.filter(delegation_id__in=delegation_ids)
-
-
-def follow_ups_for_officer(user) -> QuerySet[FollowUp]:
-    """Follow-ups of visits the user may manage, with their owners and visit."""
-    if not user.is_authenticated:
-        return FollowUp.objects.none()
-    follow_ups = FollowUp.objects.select_related(
-        "visit__programme",
-        "owner_participant",
-        "owner_organisation",
-        "owner_city",
-        "resulting_membership__city",
-        "resulting_membership__network",
-    )
-    if user.is_superuser:
-        return follow_ups
-    return follow_ups.filter(visit__programme__officers=user)
-
-
-def open_follow_ups_for_officer(user, *, today: dt.date, limit: int = 20) -> tuple[list, list]:
-    """The first ``limit`` overdue and the first ``limit`` other open follow-ups, by due date, in one query."""
-    overdue = Case(When(due_on__lt=today, then=Value(True)), default=Value(False), output_field=BooleanField())
-    rows = (
-        follow_ups_for_officer(user)
-        .filter(status__in=[FollowUp.Status.OPEN, FollowUp.Status.IN_PROGRESS])
-        .annotate(
-            is_overdue=overdue,
-            rank=Window(RowNumber(), partition_by=[overdue], order_by=[F("due_on").asc(), F("pk").asc()]),
-        )
-        .filter(rank__lte=limit)
-        .order_by("due_on", "pk")
-    )
-    rows = list(rows)
-    return [row for row in rows if row.is_overdue], [row for row in rows if not row.is_overdue]
 
 
 def themes_for_officer(user) -> QuerySet[Theme]:
@@ -249,42 +157,6 @@ def current_visits_for_officer(user, *, today: dt.date) -> QuerySet[StudyVisit]:
         .filter(ends_on__gte=today, status__in=[StudyVisit.Status.DRAFT, StudyVisit.Status.PUBLISHED])
         .order_by("starts_on", "title")
     )
-
-
-@dataclass(frozen=True)
-class RecentChange:
-    history_date: dt.datetime
-    history_type: str
-    history_change_reason: str | None
-    title: str
-    user_email: str | None
-    kind_label: str
-
-
-def recent_changes_for_officer(user, *, limit: int = 12) -> list[RecentChange]:
-    """The latest history records of visits, itinerary items and follow-ups the user may manage, in one query.
-
-    Each history table is searched through the visits the officer manages (their ids are
-    indexed in every table), not through the whole history ordered by date.
-    """
-    if not user.is_authenticated:
-        return []
-    visit_ids = None if user.is_superuser else visits_for_officer(user).values("pk")
-    # Each part takes its own newest rows where the database allows it (PostgreSQL; not SQLite).
-    per_part = connection.features.supports_slicing_ordering_in_compound
-    labels = {}
-    parts = []
-    for model, visit_field in ((StudyVisit, "id"), (ItineraryItem, "visit_id"), (FollowUp, "visit_id")):
-        name = model._meta.model_name
-        labels[name] = model._meta.verbose_name
-        history = model.history.order_by("-history_date") if per_part else model.history.order_by()
-        if visit_ids is not None:
-            history = history.filter(**{f"{visit_field}__in": visit_ids})
-        fields = ["history_date", "history_type", "history_change_reason", "title", "history_user__email"]
-        part = history.annotate(record_kind=Value(name)).values_list(*fields, "record_kind")
-        parts.append(part[:limit] if per_part else part)
-    rows = parts[0].union(*parts[1:], all=True).order_by("-history_date")[:limit]
-    return [RecentChange(*row[:5], kind_label=labels[row[5]]) for row in rows]
 
 
 class ItineraryDay:

@@ -10,34 +10,18 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from delegations.models import DelegationMember, Participant
-from delegations.tokens import token_new
 from notifications.services import notification_queue, notification_render
-from partners.models import City, NetworkMembership
+from partners.models import City
 
 from . import emails
 from .localtime import shift_local
-from .models import (
-    Accommodation,
-    CalendarFeedToken,
-    FollowUp,
-    InvitationLetterTemplate,
-    ItemNote,
-    ItineraryChange,
-    ItineraryItem,
-    ItineraryLastSeen,
-    Lesson,
-    PersonalTravel,
-    Programme,
-    StudyVisit,
-    Theme,
-    VisitStop,
-)
+from .models import ItineraryChange, ItineraryItem, Programme, StudyVisit, Theme, VisitStop
 from .selectors import itinerary_for_visit
 
 
@@ -131,9 +115,9 @@ def _itinerary_published_queue(visit: StudyVisit) -> int:
     )
 
 
-# --- Itinerary items: the officer pages call these; edits to a published visit are recorded for a digest.
-
 _ITEM_M2M_FIELDS = ("host_organisations", "themes")
+
+
 _TOLD_FIELDS = ("city_id", "title", "venue", "address", "starts_at", "ends_at", "status", "kind", "notes_for_delegates")
 
 
@@ -314,9 +298,6 @@ def _change_record(item: ItineraryItem, *, action: str, before: dict | None, by)
     )
 
 
-# --- Clock-driven messages: the beat tasks in tasks.py call these with the current time.
-
-
 def itinerary_digests_queue(*, now: dt.datetime | None = None) -> int:
     """Queue a digest for every visit whose itinerary changes have been quiet long enough.
 
@@ -469,243 +450,6 @@ def visit_lessons_requests_queue(*, now: dt.datetime | None = None) -> int:
     return queued
 
 
-def follow_up_reminders_queue(*, now: dt.datetime | None = None) -> int:
-    """Queue reminders to owners of open follow-ups as their due dates come and pass.
-
-    Owners are participants with an email; the reminders fall ``FOLLOW_UP_REMINDER_DAYS``
-    days before the due date (negative: after), in the owner's morning. Returns how
-    many were queued.
-    """
-    now = now or timezone.now()
-    offsets = settings.FOLLOW_UP_REMINDER_DAYS
-    window = 2 + settings.SCHEDULED_MESSAGE_CATCH_UP_HOURS // 24
-    follow_ups = (
-        FollowUp.objects.filter(
-            status__in=[FollowUp.Status.OPEN, FollowUp.Status.IN_PROGRESS],
-            owner_participant__isnull=False,
-            due_on__gte=now.date() + dt.timedelta(days=min(offsets) - window),
-            due_on__lte=now.date() + dt.timedelta(days=max(offsets) + 1),
-        )
-        .exclude(owner_participant__email="")
-        .select_related("visit", "owner_participant__home_city")
-    )
-    queued = 0
-    for follow_up in follow_ups:
-        participant = follow_up.owner_participant
-        zone = _home_zone(participant, dt.UTC)
-        due = [days for days in offsets if _is_due(_morning(follow_up.due_on - dt.timedelta(days=days), zone), now)]
-        if not due:
-            continue
-        days = min(due)
-        with transaction.atomic():
-            queued += _queue_to(
-                participant,
-                key=f"follow-up-reminder:{follow_up.pk}:{follow_up.due_on:%Y%m%d}:{days}",
-                kind="follow_up_reminder",
-                about=follow_up.visit,
-                context={"visit": follow_up.visit, "follow_up": follow_up, "days_before": days, "overdue": days < 0},
-            )
-    return queued
-
-
-def scheduled_messages_queue(*, now: dt.datetime | None = None) -> int:
-    """Queue every clock-driven message that is due: reminders, lessons requests, follow-up reminders."""
-    now = now or timezone.now()
-    return visit_reminders_queue(now=now) + visit_lessons_requests_queue(now=now) + follow_up_reminders_queue(now=now)
-
-
-@transaction.atomic
-def calendar_feed_token_create(participant: Participant, *, by) -> tuple[CalendarFeedToken, str]:
-    """Give the participant a new calendar feed link, revoking the one they had.
-
-    Returns the row and the token; the token is not stored, so show it now or never.
-    """
-    Participant.objects.select_for_update().filter(pk=participant.pk).first()
-    calendar_feed_token_revoke(participant, by=by)
-    token, hashed = token_new()
-    feed = CalendarFeedToken(participant=participant, token_hash=hashed, created_by=by)
-    feed.full_clean()
-    feed.save()
-    return feed, token
-
-
-@transaction.atomic
-def calendar_feed_token_revoke(participant: Participant, *, by) -> int:
-    """Revoke the participant's calendar feed link: calendars subscribed to it stop updating."""
-    return CalendarFeedToken.objects.filter(participant=participant, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
-
-
-# A look that changes nothing is written at most this often (see itinerary_look_record).
-LOOK_RESOLUTION = dt.timedelta(minutes=5)
-
-
-def itinerary_look_record(
-    visit: StudyVisit, *, participant: Participant, previous: dt.datetime | None, latest_change: dt.datetime | None
-) -> dt.datetime | None:
-    """Record a look at the itinerary when it matters; return when the participant last looked (``previous``).
-
-    ``previous`` is the stored last look, read with the visit, and ``latest_change`` the items'
-    latest ``updated_at``. When no item changed since that look and it is under
-    ``LOOK_RESOLUTION`` old, nothing is written: the next look marks the same items either
-    way, and the stored time stays that close to the truth.
-    """
-    unchanged = previous is not None and (latest_change is None or latest_change <= previous)
-    if unchanged and timezone.now() - previous < LOOK_RESOLUTION:
-        return previous
-    itinerary_seen(visit, participant=participant)
-    return previous
-
-
-def itinerary_seen(visit: StudyVisit, *, participant: Participant) -> dt.datetime | None:
-    """Record that the participant opened the visit's itinerary now; return when they last had, if ever."""
-    now = timezone.now()
-    if connection.vendor == "postgresql":
-        # One statement instead of a read and a write in a transaction: the page is opened often.
-        table = connection.ops.quote_name(ItineraryLastSeen._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"WITH previous AS (SELECT seen_at FROM {table} WHERE visit_id = %s AND participant_id = %s) "  # noqa: S608
-                f"INSERT INTO {table} (visit_id, participant_id, seen_at) VALUES (%s, %s, %s) "
-                "ON CONFLICT (visit_id, participant_id) DO UPDATE SET seen_at = EXCLUDED.seen_at "
-                "RETURNING (SELECT seen_at FROM previous)",
-                [visit.pk, participant.pk, visit.pk, participant.pk, now],
-            )
-            return cursor.fetchone()[0]
-    previous = (
-        ItineraryLastSeen.objects.filter(visit=visit, participant=participant).values_list("seen_at", flat=True).first()
-    )
-    ItineraryLastSeen.objects.bulk_create(
-        [ItineraryLastSeen(visit=visit, participant=participant, seen_at=now)],
-        update_conflicts=True,
-        unique_fields=["visit", "participant"],
-        update_fields=["seen_at"],
-    )
-    return previous
-
-
-@transaction.atomic
-def personal_travel_save(travel: PersonalTravel, *, by) -> PersonalTravel:
-    """Create or update one member's own travel leg (history records who changed it)."""
-    travel.full_clean()
-    travel.save()
-    return travel
-
-
-@transaction.atomic
-def accommodation_save(stay: Accommodation, *, by) -> Accommodation:
-    """Create or update one member's hotel stay (history records who changed it)."""
-    stay.full_clean()
-    stay.save()
-    return stay
-
-
-@transaction.atomic
-def invitation_letter_template_save(template: InvitationLetterTemplate, *, by) -> InvitationLetterTemplate:
-    """Create or update a programme's invitation letter in one language."""
-    template.full_clean()
-    template.save()
-    return template
-
-
-@transaction.atomic
-def item_note_create(item, *, by, discussed: str, met_with: str = ""):
-    """Record what was discussed at an itinerary item and who met whom."""
-    note = ItemNote(item=item, author=by, discussed=discussed, met_with=met_with)
-    note.full_clean()
-    note.save()
-    return note
-
-
-@transaction.atomic
-def item_note_update(note, *, by, discussed: str, met_with: str = ""):
-    """Change a meeting note's text; its history keeps the earlier wording."""
-    note.discussed = discussed
-    note.met_with = met_with
-    note.full_clean()
-    note._history_user = by
-    note.save()
-    return note
-
-
-@transaction.atomic
-def lesson_create(visit: StudyVisit, *, by, theme, title: str, body: str = "", item=None):
-    """Record a lesson learned on a visit under a theme."""
-    lesson = Lesson(visit=visit, author=by, theme=theme, title=title, body=body, item=item)
-    lesson.full_clean()
-    lesson.save()
-    return lesson
-
-
-@transaction.atomic
-def lesson_update(lesson, *, by, theme, title: str, body: str = "", item=None):
-    """Change a lesson; its history keeps the earlier wording."""
-    lesson.theme = theme
-    lesson.title = title
-    lesson.body = body
-    lesson.item = item
-    lesson.full_clean()
-    lesson._history_user = by
-    lesson.save()
-    return lesson
-
-
-@transaction.atomic
-def follow_up_record_membership(
-    follow_up,
-    *,
-    by,
-    status: str,
-    since,
-    network,
-    city=None,
-    role: str = "",
-    notes: str = "",
-):
-    """Record a city's new standing in a network as the outcome of a follow-up.
-
-    Closes the city's open period in that network the day before ``since``, creates the new
-    ``NetworkMembership`` and links it to the follow-up as its resulting membership. The city
-    defaults to the follow-up's owner (a city, an organisation's city or a person's home city).
-    """
-    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
-    city = city or _follow_up_owner_city(follow_up)
-    if city is None:
-        raise ValidationError(_("Choose the city whose membership changes."))
-    open_periods = list(
-        NetworkMembership.objects.select_for_update().filter(city=city, network=network, until__isnull=True)
-    )
-    for period in open_periods:
-        if period.since >= since:
-            raise ValidationError(
-                _("%(city)s already has a standing in %(network)s since %(since)s; choose a later date.")
-                % {"city": city.name, "network": network.name, "since": period.since}
-            )
-        period.until = since - dt.timedelta(days=1)
-        period.full_clean()
-        period.save()
-    membership = NetworkMembership(city=city, network=network, status=status, since=since, role=role, notes=notes)
-    membership.full_clean()
-    membership.save()
-    follow_up.resulting_membership = membership
-    follow_up.full_clean()
-    follow_up._history_user = by
-    follow_up._change_reason = "network membership recorded"
-    follow_up.save()
-    return follow_up
-
-
-def _follow_up_owner_city(follow_up):
-    if follow_up.owner_city_id:
-        return follow_up.owner_city
-    if follow_up.owner_organisation_id:
-        return follow_up.owner_organisation.city
-    if follow_up.owner_participant_id:
-        return follow_up.owner_participant.home_city
-    return None
-
-
 @transaction.atomic
 def visit_clone(visit: StudyVisit, *, by, title: str, starts_on: dt.date) -> StudyVisit:
     """Start the next visit from this one: a draft with the same programme, delegation, themes,
@@ -769,21 +513,3 @@ def visit_clone(visit: StudyVisit, *, by, title: str, starts_on: dt.date) -> Stu
 def theme_save(theme: Theme | None, *, by, **fields) -> Theme:
     """Create a theme (``theme`` is None) or change one."""
     return _write(theme or Theme(), fields)
-
-
-@transaction.atomic
-def follow_up_create(visit: StudyVisit, *, by, themes=(), **fields) -> FollowUp:
-    """Record a commitment made after ``visit``."""
-    return _write(FollowUp(visit=visit), fields, {"themes": themes})
-
-
-@transaction.atomic
-def follow_up_update(follow_up: FollowUp, *, by, themes=(), **fields) -> FollowUp:
-    """Change a follow-up: its owner, due date, status, outcome or themes."""
-    return _write(follow_up, fields, {"themes": themes})
-
-
-@transaction.atomic
-def follow_up_set_status(follow_up: FollowUp, *, by, status: str) -> FollowUp:
-    """Move a follow-up to another column of the board."""
-    return _write(follow_up, {"status": status}, reason=f"status: {status}")

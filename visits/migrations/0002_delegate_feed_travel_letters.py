@@ -4,7 +4,7 @@ import delegations.tokens
 import django.db.models.deletion
 import partners.models
 import simple_history.models
-import visits.models
+import trips.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -54,8 +54,8 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('language', models.CharField(choices=[('en', 'English'), ('fr', 'French')], max_length=8, verbose_name='language')),
-                ('subject', models.CharField(max_length=200, validators=[visits.models.validate_letter_placeholders], verbose_name='subject')),
-                ('body', models.TextField(help_text='Placeholders such as {participant_name} or {visit_starts_on} are filled in for each person.', validators=[visits.models.validate_letter_placeholders], verbose_name='body')),
+                ('subject', models.CharField(max_length=200, validators=[trips.models.validate_letter_placeholders], verbose_name='subject')),
+                ('body', models.TextField(help_text='Placeholders such as {participant_name} or {visit_starts_on} are filled in for each person.', validators=[trips.models.validate_letter_placeholders], verbose_name='body')),
                 ('signatory', models.CharField(blank=True, max_length=200, verbose_name='signed by')),
                 ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
@@ -152,8 +152,8 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('language', models.CharField(choices=[('en', 'English'), ('fr', 'French')], max_length=8, verbose_name='language')),
-                ('subject', models.CharField(max_length=200, validators=[visits.models.validate_letter_placeholders], verbose_name='subject')),
-                ('body', models.TextField(help_text='Placeholders such as {participant_name} or {visit_starts_on} are filled in for each person.', validators=[visits.models.validate_letter_placeholders], verbose_name='body')),
+                ('subject', models.CharField(max_length=200, validators=[trips.models.validate_letter_placeholders], verbose_name='subject')),
+                ('body', models.TextField(help_text='Placeholders such as {participant_name} or {visit_starts_on} are filled in for each person.', validators=[trips.models.validate_letter_placeholders], verbose_name='body')),
                 ('signatory', models.CharField(blank=True, max_length=200, verbose_name='signed by')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
                 ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='letter_templates', to='visits.programme', verbose_name='programme')),

@@ -3,8 +3,9 @@ import datetime as dt
 import factory
 
 from delegations.tests.factories import DelegationFactory
+from outcomes.models import FollowUp, ItemNote, Lesson
 from partners.tests.factories import CityFactory, OrganisationFactory
-from visits.models import FollowUp, ItemNote, ItineraryItem, Lesson, Programme, StudyVisit, Theme, VisitStop
+from visits.models import ItineraryItem, Programme, StudyVisit, Theme, VisitStop
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):

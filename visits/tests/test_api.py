@@ -3,7 +3,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
-from visits.models import FollowUp, Programme, StudyVisit
+from outcomes.models import FollowUp
+from visits.models import Programme, StudyVisit
 
 pytestmark = pytest.mark.django_db
 

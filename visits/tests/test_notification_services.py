@@ -9,16 +9,16 @@ from django.db import transaction
 from delegations.models import DelegationMember
 from delegations.tests.factories import DelegationMemberFactory, ParticipantFactory
 from notifications.models import Notification
+from outcomes.models import FollowUp
+from outcomes.services import follow_up_reminders_queue, scheduled_messages_queue
 from partners.tests.factories import CityFactory
-from visits.models import FollowUp, ItineraryChange, ItineraryItem, StudyVisit
+from visits.models import ItineraryChange, ItineraryItem, StudyVisit
 from visits.services import (
-    follow_up_reminders_queue,
     itinerary_digests_queue,
     itinerary_item_cancel,
     itinerary_item_create,
     itinerary_item_delete,
     itinerary_item_update,
-    scheduled_messages_queue,
     visit_itinerary_digest_queue,
     visit_lessons_requests_queue,
     visit_publish,

@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from delegations.tests.factories import DelegationMemberFactory, ParticipantFactory
+from outcomes.selectors import recent_changes_for_officer
 from partners.tests.factories import CityFactory, OrganisationFactory
-from visits.models import ItineraryItem, ItineraryLastSeen
+from trips.models import ItineraryLastSeen
+from trips.services import calendar_feed_token_create
+from visits.models import ItineraryItem
 from visits.pagecache import CSRF_PLACEHOLDER
-from visits.selectors import recent_changes_for_officer
-from visits.services import calendar_feed_token_create
 from visits.tests.factories import (
     FollowUpFactory,
     ItineraryItemFactory,

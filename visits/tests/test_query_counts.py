@@ -91,7 +91,7 @@ def _themes(officer, n):
 def _follow_ups(officer, n):
     for _ in range(n):
         FollowUpFactory(visit=_visit(officer), owner_city=CityFactory())
-    return reverse("visits:follow_up_board")
+    return reverse("outcomes:follow_up_board")
 
 
 def _participants(officer, n):

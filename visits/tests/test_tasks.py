@@ -2,7 +2,8 @@ import pytest
 from django.conf import settings
 
 from cityexchange.celery import app
-from visits.tasks import itinerary_digests_queue_task, scheduled_messages_queue_task
+from outcomes.tasks import scheduled_messages_queue_task
+from visits.tasks import itinerary_digests_queue_task
 
 pytestmark = pytest.mark.django_db
 
@@ -18,13 +19,3 @@ def test_every_beat_schedule_entry_names_a_registered_task():
 
 def test_beat_tasks_with_nothing_due_queue_nothing():
     assert (itinerary_digests_queue_task.delay().get(), scheduled_messages_queue_task.delay().get()) == (0, 0)
-
-
-def test_sensitive_data_purge_runs_daily_from_beat():
-    from celery.schedules import crontab
-
-    from visits.tasks import sensitive_data_purge_task
-
-    entry = settings.CELERY_BEAT_SCHEDULE["sensitive-data-purge"]
-    assert (entry["task"], entry["schedule"]) == ("visits.tasks.sensitive_data_purge_task", crontab(hour=3, minute=15))
-    assert sensitive_data_purge_task.delay().get() == 0

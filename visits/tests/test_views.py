@@ -8,8 +8,9 @@ from django.utils import translation
 
 from delegations.models import DelegationMember
 from delegations.tests.factories import DelegationFactory, DelegationMemberFactory, ParticipantFactory
+from outcomes.models import FollowUp
 from partners.tests.factories import CityFactory, NetworkMembershipFactory, OrganisationFactory
-from visits.models import FollowUp, ItineraryItem, StudyVisit
+from visits.models import ItineraryItem, StudyVisit
 from visits.tests.factories import (
     FollowUpFactory,
     ItineraryItemFactory,
@@ -66,7 +67,7 @@ PROGRAMME_PAGES = {
     "visit_edit": lambda w: reverse("visits:visit_edit", args=[w.visit.pk]),
     "visit_clone": lambda w: reverse("visits:visit_clone", args=[w.visit.pk]),
     "stop_edit": lambda w: reverse("visits:stop_edit", args=[w.visit.pk, w.stop.pk]),
-    "follow_up_edit": lambda w: reverse("visits:follow_up_edit", args=[w.follow_up.pk]),
+    "follow_up_edit": lambda w: reverse("outcomes:follow_up_edit", args=[w.follow_up.pk]),
     "delegation_detail": lambda w: reverse("delegations:delegation_detail", args=[w.delegation.pk]),
     "delegation_edit": lambda w: reverse("delegations:delegation_edit", args=[w.delegation.pk]),
     "participant_detail": lambda w: reverse("delegations:participant_detail", args=[w.participant.pk]),
@@ -82,8 +83,8 @@ OFFICER_PAGES = {
     "theme_list": lambda w: reverse("visits:theme_list"),
     "theme_create": lambda w: reverse("visits:theme_create"),
     "theme_edit": lambda w: reverse("visits:theme_edit", args=[w.theme.pk]),
-    "follow_up_board": lambda w: reverse("visits:follow_up_board"),
-    "follow_up_create": lambda w: reverse("visits:follow_up_create"),
+    "follow_up_board": lambda w: reverse("outcomes:follow_up_board"),
+    "follow_up_create": lambda w: reverse("outcomes:follow_up_create"),
     "participant_list": lambda w: reverse("delegations:participant_list"),
     "participant_create": lambda w: reverse("delegations:participant_create"),
     "delegation_list": lambda w: reverse("delegations:delegation_list"),
@@ -110,7 +111,7 @@ PROGRAMME_POSTS = {
     "item_edit": lambda w: reverse("visits:item_edit", args=[w.visit.pk, w.item.pk]),
     "item_duplicate": lambda w: reverse("visits:item_duplicate", args=[w.visit.pk, w.item.pk]),
     "item_delete": lambda w: reverse("visits:item_delete", args=[w.visit.pk, w.item.pk]),
-    "follow_up_status": lambda w: reverse("visits:follow_up_status", args=[w.follow_up.pk]),
+    "follow_up_status": lambda w: reverse("outcomes:follow_up_status", args=[w.follow_up.pk]),
     "member_add": lambda w: reverse("delegations:member_add", args=[w.delegation.pk]),
     "member_edit": lambda w: reverse("delegations:member_edit", args=[w.delegation.pk, w.member.pk]),
     "member_remove": lambda w: reverse("delegations:member_remove", args=[w.delegation.pk, w.member.pk]),
@@ -192,7 +193,7 @@ def test_lists_show_only_what_the_officer_reaches(client, world):
     programmes = client.get(reverse("visits:programme_list")).context["object_list"]
     delegations = client.get(reverse("delegations:delegation_list")).context["object_list"]
     participants = client.get(reverse("delegations:participant_list")).context["object_list"]
-    follow_ups = client.get(reverse("visits:follow_up_board")).context["columns"]
+    follow_ups = client.get(reverse("outcomes:follow_up_board")).context["columns"]
 
     assert list(visits) == [world.visit]
     assert list(programmes) == [world.programme]
@@ -544,7 +545,7 @@ def test_visit_clone_shifts_the_itinerary(client, world):
 def test_follow_up_status_moves_the_card(client, world):
     client.force_login(world.officer)
 
-    client.post(reverse("visits:follow_up_status", args=[world.follow_up.pk]), {"status": FollowUp.Status.DONE})
+    client.post(reverse("outcomes:follow_up_status", args=[world.follow_up.pk]), {"status": FollowUp.Status.DONE})
 
     world.follow_up.refresh_from_db()
     assert world.follow_up.status == FollowUp.Status.DONE
@@ -554,7 +555,7 @@ def test_follow_up_with_two_owners_says_why(client, world):
     client.force_login(world.officer)
 
     response = client.post(
-        reverse("visits:follow_up_create"),
+        reverse("outcomes:follow_up_create"),
         {
             "visit": world.visit.pk,
             "title": "Join SCN",

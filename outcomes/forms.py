@@ -1,0 +1,114 @@
+"""Forms for what a visit achieved: meeting notes, lessons and membership outcomes."""
+
+from crispy_forms.layout import Column, Row
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from delegations.selectors import participants_for_officer
+from officers.forms import form_helper
+from partners.models import City, NetworkMembership, Organisation
+from visits.forms import DATE
+from visits.models import ItineraryItem, StudyVisit, Theme
+from visits.selectors import visits_for_officer
+
+from .models import FollowUp, ItemNote, Lesson
+
+
+class ItemNoteForm(forms.ModelForm):
+    class Meta:
+        model = ItemNote
+        fields = ["item", "discussed", "met_with"]
+        widgets = {"discussed": forms.Textarea(attrs={"rows": 4}), "met_with": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, visit: StudyVisit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = visit.itinerary_items.select_related("city").exclude(
+            kind=ItineraryItem.Kind.TRAVEL
+        )
+        self.helper = form_helper(submit=_("Save note"))
+
+
+class LessonForm(forms.ModelForm):
+    class Meta:
+        model = Lesson
+        fields = ["theme", "title", "body", "item"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, visit: StudyVisit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].queryset = Theme.objects.all()
+        self.fields["item"].queryset = visit.itinerary_items.select_related("city").exclude(
+            kind=ItineraryItem.Kind.TRAVEL
+        )
+        self.helper = form_helper(submit=_("Save lesson"))
+
+
+class MembershipOutcomeForm(forms.Form):
+    network = forms.ModelChoiceField(
+        label=_("network"), queryset=Organisation.objects.filter(kind=Organisation.Kind.NETWORK)
+    )
+    city = forms.ModelChoiceField(
+        label=_("city"),
+        queryset=City.objects.all(),
+        required=False,
+        help_text=_("Leave empty to use the follow-up's owner."),
+    )
+    status = forms.ChoiceField(label=_("status"), choices=NetworkMembership.Status.choices)
+    since = forms.DateField(label=_("since"), widget=forms.DateInput(attrs={"type": "date"}))
+    role = forms.CharField(label=_("role"), max_length=120, required=False)
+    notes = forms.CharField(label=_("notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(submit=_("Record membership"))
+
+
+class FollowUpForm(forms.ModelForm):
+    class Meta:
+        model = FollowUp
+        fields = [
+            "visit",
+            "title",
+            "description",
+            "owner_participant",
+            "owner_organisation",
+            "owner_city",
+            "due_on",
+            "status",
+            "outcome",
+            "themes",
+        ]
+        widgets = {
+            "due_on": DATE,
+            "themes": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "outcome": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["visit"].queryset = visits_for_officer(user)
+        self.fields["owner_participant"].queryset = participants_for_officer(user)
+        self.helper = form_helper(
+            "visit",
+            "title",
+            "description",
+            Row(
+                Column("owner_participant", css_class="col-md-4"),
+                Column("owner_organisation", css_class="col-md-4"),
+                Column("owner_city", css_class="col-md-4"),
+            ),
+            Row(Column("due_on", css_class="col-sm-6"), Column("status", css_class="col-sm-6")),
+            "outcome",
+            "themes",
+        )
+
+    def _get_validation_exclusions(self):
+        # Model.clean() already says "exactly one owner" in words; skip the same rule as a raw constraint.
+        exclusions = super()._get_validation_exclusions()
+        exclusions.add("owner_city")
+        return exclusions
+
+
+class FollowUpStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=FollowUp.Status.choices)

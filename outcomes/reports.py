@@ -1,0 +1,156 @@
+"""The visit report: what a visit achieved, as a page and as a PDF.
+
+The shape follows a report such as shared/reference/city-pair-article.txt: summary,
+delegation, hosts, itinerary, one section per theme with its meetings and lessons, then
+the follow-ups and where they stand.
+"""
+
+import datetime as dt
+import mimetypes
+from dataclasses import dataclass, field
+from itertools import groupby
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from delegations.models import DelegationMember
+from partners.models import Organisation
+from visits.models import ItineraryItem, StudyVisit, Theme
+
+from .models import FollowUp, ItemNote, Lesson
+
+REPORTED_MEMBER_STATUSES = (DelegationMember.Status.CONFIRMED, DelegationMember.Status.INVITED)
+
+
+@dataclass
+class ThemeSection:
+    theme: Theme
+    items: list[ItineraryItem] = field(default_factory=list)
+    lessons: list[Lesson] = field(default_factory=list)
+    follow_ups: list[FollowUp] = field(default_factory=list)
+
+
+@dataclass
+class VisitReport:
+    visit: StudyVisit
+    members: list[DelegationMember]
+    hosts: list[Organisation]
+    days: list[tuple[dt.date, list[ItineraryItem]]]
+    sections: list[ThemeSection]
+    follow_ups: list[FollowUp]
+    today: dt.date
+
+    @property
+    def overdue_follow_ups(self) -> list[FollowUp]:
+        return [follow_up for follow_up in self.follow_ups if follow_up_is_overdue(follow_up, today=self.today)]
+
+
+def follow_up_is_overdue(follow_up: FollowUp, *, today: dt.date) -> bool:
+    open_statuses = (FollowUp.Status.OPEN, FollowUp.Status.IN_PROGRESS)
+    return follow_up.status in open_statuses and follow_up.due_on is not None and follow_up.due_on < today
+
+
+def visit_report(visit: StudyVisit, *, today: dt.date | None = None) -> VisitReport:
+    """Gather everything the report shows, in a fixed number of queries."""
+    visit = (
+        StudyVisit.objects.select_related("programme__organiser", "delegation__head")
+        .prefetch_related(
+            "stops__city",
+            "themes",
+            "programme__supporters",
+            "programme__partner_networks",
+            "delegation__home_cities",
+        )
+        .get(pk=visit.pk)
+    )
+    members = []
+    if visit.delegation_id:
+        members = list(
+            visit.delegation.members.filter(status__in=REPORTED_MEMBER_STATUSES)
+            .select_related("participant__organisation", "participant__home_city")
+            .order_by("participant__last_name", "participant__first_name")
+        )
+    items = list(
+        visit.itinerary_items.exclude(status=ItineraryItem.Status.CANCELLED)
+        .select_related("city")
+        .prefetch_related(
+            "host_organisations",
+            "themes",
+            Prefetch("notes", queryset=ItemNote.objects.select_related("author").order_by("created_at", "pk")),
+        )
+        .order_by("starts_at", "ends_at", "pk")
+    )
+    lessons = list(visit.lessons.select_related("theme", "item", "author").order_by("theme__name", "created_at", "pk"))
+    follow_ups = list(
+        visit.follow_ups.select_related(
+            "owner_participant", "owner_organisation", "owner_city", "resulting_membership__network"
+        )
+        .prefetch_related("themes")
+        .order_by("due_on", "pk")
+    )
+
+    hosts: dict[int, Organisation] = {}
+    for item in items:
+        for organisation in item.host_organisations.all():
+            hosts.setdefault(organisation.pk, organisation)
+
+    sections = []
+    visit_themes = list(visit.themes.all())
+    for theme in visit_themes:
+        sections.append(
+            ThemeSection(
+                theme=theme,
+                items=[item for item in items if theme in item.themes.all()],
+                lessons=[lesson for lesson in lessons if lesson.theme_id == theme.pk],
+                follow_ups=[follow_up for follow_up in follow_ups if theme in follow_up.themes.all()],
+            )
+        )
+    theme_ids = {theme.pk for theme in visit_themes}
+    # A lesson tagged with a theme the visit does not list still belongs in the report.
+    extra_themes = {lesson.theme.pk: lesson.theme for lesson in lessons if lesson.theme_id not in theme_ids}
+    for theme in sorted(extra_themes.values(), key=lambda theme: theme.name):
+        sections.append(ThemeSection(theme=theme, lessons=[lesson for lesson in lessons if lesson.theme == theme]))
+
+    days = [(day, list(day_items)) for day, day_items in groupby(items, key=lambda item: item.local_start.date())]
+    return VisitReport(
+        visit=visit,
+        members=members,
+        hosts=sorted(hosts.values(), key=lambda organisation: organisation.name),
+        days=days,
+        sections=sections,
+        follow_ups=follow_ups,
+        today=today or timezone.localdate(),
+    )
+
+
+def static_file_fetcher():
+    """A WeasyPrint URL fetcher that reads our static files from disk and refuses every other URL."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticFileFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            static_prefix = settings.SITE_URL + settings.STATIC_URL
+            if not url.startswith(static_prefix):
+                raise ValueError(f"Only static files are available to the PDF, not {url}")
+            relative = url.removeprefix(static_prefix).split("?")[0].split("#")[0]
+            if ".." in Path(relative).parts:
+                raise ValueError(f"No static file {relative}")
+            path = Path(finders.find(relative) or Path(settings.STATIC_ROOT) / relative)
+            if not path.is_file():
+                raise ValueError(f"No static file {relative}")
+            mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mimetype})
+
+    return StaticFileFetcher()
+
+
+def visit_report_pdf(report: VisitReport) -> bytes:
+    """Render the report as a PDF with WeasyPrint (imported here: it is heavy to load)."""
+    from weasyprint import HTML
+
+    html = render_to_string("outcomes/report/report_pdf.html", {"report": report, "visit": report.visit})
+    return HTML(string=html, base_url=settings.SITE_URL + "/", url_fetcher=static_file_fetcher()).write_pdf()

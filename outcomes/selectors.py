@@ -1,0 +1,91 @@
+"""Reads for the follow-up board and the dashboard, with the officer's reach built in."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
+
+from visits.models import ItineraryItem, StudyVisit
+from visits.selectors import visits_for_officer
+
+from .models import FollowUp
+
+
+def follow_ups_for_officer(user) -> QuerySet[FollowUp]:
+    """Follow-ups of visits the user may manage, with their owners and visit."""
+    if not user.is_authenticated:
+        return FollowUp.objects.none()
+    follow_ups = FollowUp.objects.select_related(
+        "visit__programme",
+        "owner_participant",
+        "owner_organisation",
+        "owner_city",
+        "resulting_membership__city",
+        "resulting_membership__network",
+    )
+    if user.is_superuser:
+        return follow_ups
+    return follow_ups.filter(visit__programme__officers=user)
+
+
+def open_follow_ups_for_officer(user, *, today: dt.date, limit: int = 20) -> tuple[list, list]:
+    """The first ``limit`` overdue and the first ``limit`` other open follow-ups, by due date, in one query."""
+    overdue = Case(When(due_on__lt=today, then=Value(True)), default=Value(False), output_field=BooleanField())
+    rows = (
+        follow_ups_for_officer(user)
+        .filter(status__in=[FollowUp.Status.OPEN, FollowUp.Status.IN_PROGRESS])
+        .annotate(
+            is_overdue=overdue,
+            rank=Window(RowNumber(), partition_by=[overdue], order_by=[F("due_on").asc(), F("pk").asc()]),
+        )
+        .filter(rank__lte=limit)
+        .order_by("due_on", "pk")
+    )
+    rows = list(rows)
+    return [row for row in rows if row.is_overdue], [row for row in rows if not row.is_overdue]
+
+
+@dataclass(frozen=True)
+class RecentChange:
+    history_date: dt.datetime
+    history_type: str
+    history_change_reason: str | None
+    title: str
+    user_email: str | None
+    kind_label: str
+
+
+def recent_changes_for_officer(user, *, limit: int = 12) -> list[RecentChange]:
+    """The latest history records of visits, itinerary items and follow-ups the user may manage, in one query.
+
+    Each history table is searched through the visits the officer manages (their ids are
+    indexed in every table), not through the whole history ordered by date.
+    """
+    if not user.is_authenticated:
+        return []
+    visit_ids = None if user.is_superuser else visits_for_officer(user).values("pk")
+    # Each part takes its own newest rows where the database allows it (PostgreSQL; not SQLite).
+    per_part = connection.features.supports_slicing_ordering_in_compound
+    labels = {}
+    parts = []
+    for model, visit_field in ((StudyVisit, "id"), (ItineraryItem, "visit_id"), (FollowUp, "visit_id")):
+        name = model._meta.model_name
+        labels[name] = model._meta.verbose_name
+        history = model.history.order_by("-history_date") if per_part else model.history.order_by()
+        if visit_ids is not None:
+            history = history.filter(**{f"{visit_field}__in": visit_ids})
+        fields = ["history_date", "history_type", "history_change_reason", "title", "history_user__email"]
+        part = history.annotate(record_kind=Value(name)).values_list(*fields, "record_kind")
+        parts.append(part[:limit] if per_part else part)
+    rows = parts[0].union(*parts[1:], all=True).order_by("-history_date")[:limit]
+    return [RecentChange(*row[:5], kind_label=labels[row[5]]) for row in rows]

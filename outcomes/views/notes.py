@@ -1,0 +1,165 @@
+"""Meeting notes and lessons learned (officers and the visit's delegates) and membership outcomes.
+
+Officers of the visit's programme read and edit every note; a delegate of a published
+visit adds notes and lessons and edits their own, under /my/.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from visits.models import ItineraryItem
+from visits.selectors import visits_for_delegate, visits_for_officer
+
+from ..forms import ItemNoteForm, LessonForm, MembershipOutcomeForm
+from ..models import FollowUp, ItemNote, Lesson
+from ..services import follow_up_record_membership, item_note_create, item_note_update, lesson_create, lesson_update
+
+OFFICER = "officer"
+DELEGATE = "delegate"
+
+
+def _visit_in_reach(request, pk: int, role: str):
+    selector = visits_for_officer if role == OFFICER else visits_for_delegate
+    return get_object_or_404(selector(request.user), pk=pk)
+
+
+def _notes_url(role: str) -> str:
+    return "outcomes:visit_notes" if role == OFFICER else "outcomes:my_visit_notes"
+
+
+def _may_edit(request, role: str, obj) -> bool:
+    return role == OFFICER or obj.author_id == request.user.pk
+
+
+def _add_form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field_name, errors in error.message_dict.items():
+            form.add_error(field_name if field_name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+def visit_notes(request, pk: int, role: str = OFFICER):
+    visit = _visit_in_reach(request, pk, role)
+    note_form = ItemNoteForm(visit=visit, prefix="note")
+    lesson_form = LessonForm(visit=visit, prefix="lesson")
+    if request.method == "POST":
+        if "note-item" in request.POST:
+            note_form = ItemNoteForm(request.POST, visit=visit, prefix="note")
+            if note_form.is_valid():
+                data = note_form.cleaned_data
+                item_note_create(data["item"], by=request.user, discussed=data["discussed"], met_with=data["met_with"])
+                messages.success(request, _("The note was saved."))
+                return redirect(_notes_url(role), pk=visit.pk)
+        else:
+            lesson_form = LessonForm(request.POST, visit=visit, prefix="lesson")
+            if lesson_form.is_valid():
+                data = lesson_form.cleaned_data
+                try:
+                    lesson_create(
+                        visit,
+                        by=request.user,
+                        theme=data["theme"],
+                        title=data["title"],
+                        body=data["body"],
+                        item=data["item"],
+                    )
+                except ValidationError as error:
+                    _add_form_errors(lesson_form, error)
+                else:
+                    messages.success(request, _("The lesson was saved."))
+                    return redirect(_notes_url(role), pk=visit.pk)
+    items = (
+        visit.itinerary_items.exclude(kind=ItineraryItem.Kind.TRAVEL)
+        .select_related("city")
+        .prefetch_related(Prefetch("notes", queryset=ItemNote.objects.select_related("author")))
+        .order_by("starts_at", "pk")
+    )
+    lessons = visit.lessons.select_related("theme", "item", "author")
+    return render(
+        request,
+        "outcomes/report/notes.html",
+        {
+            "visit": visit,
+            "items": items,
+            "lessons": lessons,
+            "note_form": note_form,
+            "lesson_form": lesson_form,
+            "role": role,
+            "notes_url": _notes_url(role),
+        },
+    )
+
+
+@login_required
+def note_edit(request, pk: int, note_pk: int, role: str = OFFICER):
+    visit = _visit_in_reach(request, pk, role)
+    note = get_object_or_404(ItemNote.objects.select_related("item"), pk=note_pk, item__visit=visit)
+    if not _may_edit(request, role, note):
+        messages.error(request, _("Only the author of a note can change it."))
+        return redirect(_notes_url(role), pk=visit.pk)
+    form = ItemNoteForm(request.POST or None, instance=note, visit=visit)
+    form.fields["item"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        item_note_update(
+            note, by=request.user, discussed=form.cleaned_data["discussed"], met_with=form.cleaned_data["met_with"]
+        )
+        messages.success(request, _("The note was saved."))
+        return redirect(_notes_url(role), pk=visit.pk)
+    return render(request, "outcomes/report/edit.html", {"visit": visit, "form": form, "notes_url": _notes_url(role)})
+
+
+@login_required
+def lesson_edit(request, pk: int, lesson_pk: int, role: str = OFFICER):
+    visit = _visit_in_reach(request, pk, role)
+    lesson = get_object_or_404(Lesson, pk=lesson_pk, visit=visit)
+    if not _may_edit(request, role, lesson):
+        messages.error(request, _("Only the author of a lesson can change it."))
+        return redirect(_notes_url(role), pk=visit.pk)
+    form = LessonForm(request.POST or None, instance=lesson, visit=visit)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            lesson_update(
+                lesson, by=request.user, theme=data["theme"], title=data["title"], body=data["body"], item=data["item"]
+            )
+        except ValidationError as error:
+            _add_form_errors(form, error)
+        else:
+            messages.success(request, _("The lesson was saved."))
+            return redirect(_notes_url(role), pk=visit.pk)
+    return render(request, "outcomes/report/edit.html", {"visit": visit, "form": form, "notes_url": _notes_url(role)})
+
+
+@login_required
+def follow_up_membership(request, pk: int):
+    follow_up = get_object_or_404(
+        FollowUp.objects.select_related("visit", "owner_city", "owner_organisation__city", "owner_participant"),
+        pk=pk,
+        visit__in=visits_for_officer(request.user),
+    )
+    form = MembershipOutcomeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            follow_up_record_membership(
+                follow_up,
+                by=request.user,
+                status=data["status"],
+                since=data["since"],
+                network=data["network"],
+                city=data["city"],
+                role=data["role"],
+                notes=data["notes"],
+            )
+        except ValidationError as error:
+            _add_form_errors(form, error)
+        else:
+            messages.success(request, _("The network membership was recorded."))
+            return redirect("outcomes:visit_report", pk=follow_up.visit_id)
+    return render(request, "outcomes/report/membership.html", {"follow_up": follow_up, "form": form})

@@ -1,0 +1,35 @@
+"""The visit report as a page and as a PDF, and the charts dashboard, for officers."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.text import slugify
+
+from visits.selectors import is_officer, visits_for_officer
+
+from ..charts import dashboard_for_officer
+from ..reports import visit_report, visit_report_pdf
+
+
+@login_required
+def report_page(request, pk: int):
+    visit = get_object_or_404(visits_for_officer(request.user), pk=pk)
+    report = visit_report(visit)
+    return render(request, "outcomes/report/report.html", {"report": report, "visit": report.visit})
+
+
+@login_required
+def report_pdf(request, pk: int):
+    visit = get_object_or_404(visits_for_officer(request.user), pk=pk)
+    report = visit_report(visit)
+    response = HttpResponse(visit_report_pdf(report), content_type="application/pdf")
+    filename = f"report-{slugify(visit.title)[:60]}-{visit.starts_on:%Y}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def charts_dashboard(request):
+    if not is_officer(request.user):
+        raise Http404
+    return render(request, "outcomes/charts/dashboard.html", dashboard_for_officer(request.user))

@@ -1,0 +1,135 @@
+"""Personal data: what we hold about one participant, erasing it, and retention.
+
+It lives in visits because it spans participants, their delegations, visits and
+follow-ups: the highest app it touches.
+"""
+
+import datetime as dt
+
+from allauth.usersessions.models import UserSession
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from delegations.models import DelegationMember, Participant
+from notifications.services import notifications_erase_recipient
+from outcomes.models import FollowUp
+from trips.models import CalendarFeedToken
+from visits.models import StudyVisit
+
+SENSITIVE_FIELDS = ("dietary_needs", "accessibility_needs", "emergency_contact_name", "emergency_contact_phone")
+PERSONAL_FIELDS = ("first_name", "last_name", "email", "phone", "position", *SENSITIVE_FIELDS)
+
+
+def participant_export_data(participant: Participant) -> dict:
+    """Everything held about one participant, as plain JSON-ready data."""
+    memberships = DelegationMember.objects.filter(participant=participant).select_related("delegation")
+    visits = StudyVisit.objects.filter(delegation__members__participant=participant).distinct()
+    return {
+        "participant": {
+            "id": participant.pk,
+            **{field: getattr(participant, field) for field in PERSONAL_FIELDS},
+            "organisation": str(participant.organisation) if participant.organisation_id else None,
+            "profession": participant.profession,
+            "home_city": str(participant.home_city) if participant.home_city_id else None,
+            "preferred_language": participant.preferred_language,
+            "login": participant.user.email if participant.user_id else None,
+            "created_at": participant.created_at.isoformat(),
+            "updated_at": participant.updated_at.isoformat(),
+        },
+        "delegations": [
+            {
+                "delegation": member.delegation.name,
+                "role": member.role,
+                "status": member.status,
+                "invited_at": member.invited_at.isoformat() if member.invited_at else None,
+                "responded_at": member.responded_at.isoformat() if member.responded_at else None,
+            }
+            for member in memberships
+        ],
+        "visits": [
+            {"title": visit.title, "starts_on": visit.starts_on.isoformat(), "ends_on": visit.ends_on.isoformat()}
+            for visit in visits
+        ],
+        "follow_ups": [
+            {"title": follow_up.title, "status": follow_up.status, "due_on": str(follow_up.due_on or "")}
+            for follow_up in FollowUp.objects.filter(owner_participant=participant)
+        ],
+        "history": [
+            {"changed_at": record.history_date.isoformat(), "type": record.history_type}
+            for record in participant.history.all()
+        ],
+    }
+
+
+def _end_sessions(user) -> None:
+    for user_session in UserSession.objects.filter(user=user):
+        user_session.end()
+
+
+@transaction.atomic
+def participant_erase(participant: Participant, *, by) -> Participant:
+    """Anonymise a person while keeping the counts reports rely on.
+
+    Blanks every personal field, drops the change history that still holds them, disables
+    and unlinks the login and ends its sessions, revokes their calendar feed links and
+    anonymises the outbox rows addressed to them (queued ones are cancelled). Roster rows,
+    follow-ups and visits stay.
+    """
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    user = participant.user
+    addresses = {participant.email, user.email if user is not None else ""}
+    participant.first_name = "Erased"
+    participant.last_name = f"participant #{participant.pk}"
+    for field in ("email", "phone", "position", *SENSITIVE_FIELDS):
+        setattr(participant, field, "")
+    participant.user = None
+    participant.full_clean()
+    participant.history.all().delete()
+    participant._change_reason = "erased"
+    participant.save()
+    if user is not None:
+        _end_sessions(user)
+        user.is_active = False
+        user.email = ""
+        user.username = f"erased-{user.pk}"
+        user.set_unusable_password()
+        user.save()
+        user.emailaddress_set.all().delete()
+    CalendarFeedToken.objects.filter(participant=participant, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    for address in addresses:
+        notifications_erase_recipient(address)
+    return participant
+
+
+def participants_past_retention(today: dt.date | None = None):
+    """Participants whose last visit ended more than PERSONAL_DATA_RETENTION_DAYS ago, with data to clear."""
+    today = today or timezone.localdate()
+    cutoff = today - dt.timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
+    has_sensitive = Q()
+    for field in SENSITIVE_FIELDS:
+        has_sensitive |= ~Q(**{field: ""})
+    return (
+        Participant.objects.filter(has_sensitive)
+        .annotate(last_visit_ends_on=Max("memberships__delegation__visits__ends_on"))
+        .filter(last_visit_ends_on__lt=cutoff)
+    )
+
+
+@transaction.atomic
+def sensitive_data_purge(*, today: dt.date | None = None) -> int:
+    """Clear dietary, accessibility and emergency-contact data kept past the retention period.
+
+    Returns how many participants were cleared. Their history rows keep no copy.
+    """
+    count = 0
+    ids = list(participants_past_retention(today).values_list("pk", flat=True))
+    for participant in Participant.objects.select_for_update().filter(pk__in=ids):
+        for field in SENSITIVE_FIELDS:
+            setattr(participant, field, "")
+        participant._change_reason = "retention period over"
+        participant.save()
+        participant.history.update(**{field: "" for field in SENSITIVE_FIELDS})
+        count += 1
+    return count

@@ -1,0 +1,67 @@
+"""A delegate's calendar: the itinerary with their own travel legs and hotel stays."""
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Iterable
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
+
+from visits.calendar import UID_DOMAIN, calendar_for_items
+from visits.models import ItineraryItem
+
+from .models import Accommodation, PersonalTravel
+
+
+def _travel_event(leg: PersonalTravel, stamp: dt.datetime) -> Event:
+    summary = f"{leg.get_mode_display()} {leg.carrier}".strip() + f": {leg.departure_place} → {leg.arrival_place}"
+    lines = [leg.get_direction_display()]
+    if leg.booking_reference:
+        lines.append(_("Booking reference: %(reference)s") % {"reference": leg.booking_reference})
+    if leg.notes:
+        lines.append(leg.notes)
+    return Event.new(
+        uid=f"travel-{leg.pk}@{UID_DOMAIN}",
+        summary=summary,
+        start=leg.departs_at.astimezone(zoneinfo.ZoneInfo(leg.departure_timezone)),
+        end=leg.arrives_at.astimezone(zoneinfo.ZoneInfo(leg.arrival_timezone)),
+        location=leg.departure_place,
+        description="\n".join(lines),
+        stamp=stamp,
+        last_modified=leg.updated_at,
+    )
+
+
+def _accommodation_event(stay: Accommodation, stamp: dt.datetime) -> Event:
+    lines = [part for part in (stay.address, stay.phone) if part]
+    if stay.booking_reference:
+        lines.append(_("Booking reference: %(reference)s") % {"reference": stay.booking_reference})
+    if stay.notes:
+        lines.append(stay.notes)
+    event = Event.new(
+        uid=f"stay-{stay.pk}@{UID_DOMAIN}",
+        summary=_("Hotel: %(name)s") % {"name": stay.name},
+        start=stay.check_in,
+        end=stay.check_out,
+        location=", ".join(part for part in (stay.name, stay.address, stay.city.name) if part),
+        description="\n".join(lines),
+        stamp=stamp,
+        last_modified=stay.updated_at,
+        transparency="TRANSPARENT",
+    )
+    return event
+
+
+def calendar_for_delegate(
+    items: Iterable[ItineraryItem],
+    *,
+    name: str,
+    travel: Iterable[PersonalTravel] = (),
+    accommodations: Iterable[Accommodation] = (),
+) -> Calendar:
+    """The itinerary's items plus one person's own travel and hotels (see ``calendar_for_items``)."""
+    stamp = timezone.now()
+    events = [_travel_event(leg, stamp) for leg in travel]
+    events += [_accommodation_event(stay, stamp) for stay in accommodations]
+    return calendar_for_items(items, name=name, extra_events=events, stamp=stamp)

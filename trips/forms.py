@@ -1,0 +1,160 @@
+"""Forms for a member's own travel and hotel, and for the programme's invitation letters."""
+
+import datetime as dt
+import zoneinfo
+from functools import cache
+
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.utils.translation import gettext_lazy as _
+
+from officers.forms import form_helper
+
+from .models import LETTER_PLACEHOLDERS, Accommodation, InvitationLetterTemplate, PersonalTravel
+
+
+@cache
+def _zone_choices() -> list[tuple[str, str]]:
+    zones = sorted(zone for zone in zoneinfo.available_timezones() if "/" in zone and not zone.startswith("Etc/"))
+    return [(zone, zone.replace("_", " ")) for zone in zones]
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class PersonalTravelForm(forms.ModelForm):
+    """Times are typed as the clocks show them at each end, in that end's time zone."""
+
+    departure_timezone = forms.ChoiceField(label=_("time zone at departure"), choices=_zone_choices)
+    departs_local = forms.DateTimeField(label=_("departs at (local time)"), widget=LocalDateTimeInput())
+    arrival_timezone = forms.ChoiceField(label=_("time zone at arrival"), choices=_zone_choices)
+    arrives_local = forms.DateTimeField(label=_("arrives at (local time)"), widget=LocalDateTimeInput())
+
+    class Meta:
+        model = PersonalTravel
+        fields = [
+            "direction",
+            "mode",
+            "carrier",
+            "departure_place",
+            "departure_timezone",
+            "arrival_place",
+            "arrival_timezone",
+            "booking_reference",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    field_order = [
+        "direction",
+        "mode",
+        "carrier",
+        "departure_place",
+        "departure_timezone",
+        "departs_local",
+        "arrival_place",
+        "arrival_timezone",
+        "arrives_local",
+        "booking_reference",
+        "notes",
+    ]
+
+    def __init__(self, *args, default_departure_zone: str = "", default_arrival_zone: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        travel = self.instance
+        if travel.pk:
+            self.initial["departs_local"] = travel.local_departure.replace(tzinfo=None)
+            self.initial["arrives_local"] = travel.local_arrival.replace(tzinfo=None)
+        else:
+            self.initial.setdefault("departure_timezone", default_departure_zone)
+            self.initial.setdefault("arrival_timezone", default_arrival_zone)
+        self.helper = form_helper(submit=_("Save"), submit_name="save")
+
+    def _aware(self, naive: dt.datetime, zone: str) -> dt.datetime:
+        # The form gives a naive wall-clock time (it may carry the server's zone: drop it).
+        return naive.replace(tzinfo=None).replace(tzinfo=zoneinfo.ZoneInfo(zone))
+
+    def clean(self):
+        cleaned = super().clean()
+        departs, arrives = cleaned.get("departs_local"), cleaned.get("arrives_local")
+        departure_zone, arrival_zone = cleaned.get("departure_timezone"), cleaned.get("arrival_timezone")
+        if departs and departure_zone:
+            self.instance.departs_at = self._aware(departs, departure_zone)
+        if arrives and arrival_zone:
+            self.instance.arrives_at = self._aware(arrives, arrival_zone)
+        departs_at, arrives_at = self.instance.departs_at, self.instance.arrives_at
+        if departs_at and arrives_at and arrives_at <= departs_at:
+            # Said once, on a field the person typed (when only one end changed, the other end is the
+            # saved one); the model's own check would name a hidden field, which a form cannot show.
+            self.instance.arrives_at = None
+            self.add_error(
+                "arrives_local" if arrives else "departs_local",
+                _("The arrival must come after the departure, counting both time zones."),
+            )
+        return cleaned
+
+
+class AccommodationForm(forms.ModelForm):
+    class Meta:
+        model = Accommodation
+        fields = ["name", "address", "city", "check_in", "check_out", "phone", "booking_reference", "notes"]
+        widgets = {
+            "check_in": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "check_out": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(submit=_("Save"), submit_name="save")
+
+
+class InvitationLetterTemplateForm(forms.ModelForm):
+    class Meta:
+        model = InvitationLetterTemplate
+        fields = ["subject", "body", "signatory"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 14})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        names = ", ".join(f"{{{name}}}" for name in LETTER_PLACEHOLDERS)
+        self.fields["body"].help_text = _("Placeholders you can use: %(names)s") % {"names": names}
+        self.helper = form_helper(submit=_("Save"), submit_name="save")
+
+
+class InvitationPasswordForm(forms.Form):
+    """Choose a password from an invitation link; checked against the project's password rules."""
+
+    password1 = forms.CharField(
+        label=_("New password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label=_("New password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, *args, participant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.participant = participant
+        self.helper = form_helper(submit=_("Set my password and sign in"), submit_name="save")
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ: type the same password twice."))
+        elif first:
+            person = get_user_model()(
+                username=self.participant.email,
+                email=self.participant.email,
+                first_name=self.participant.first_name,
+                last_name=self.participant.last_name,
+            )
+            try:
+                password_validation.validate_password(first, person)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned

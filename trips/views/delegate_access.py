@@ -1,0 +1,219 @@
+"""The officer's side of delegate access: invitations, calendar links, members' own travel, letters.
+
+Every view first fetches the visit through ``visits_for_officer`` (or the programme
+through ``programmes_for_officer``), so an officer of another programme gets a 404.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+from django.views.decorators.http import require_POST
+
+from delegations.models import DelegationMember, Invitation
+from delegations.services import delegation_member_invite, invitation_state
+from officers.forms import add_service_errors
+from visits.models import StudyVisit
+from visits.pdf import pdf_from_template
+from visits.selectors import programmes_for_officer, visits_for_officer
+
+from ..forms import AccommodationForm, InvitationLetterTemplateForm, PersonalTravelForm
+from ..models import Accommodation, CalendarFeedToken, InvitationLetterTemplate, PersonalTravel
+from ..services import calendar_feed_token_create, calendar_feed_token_revoke, invitation_letter_template_save
+from .my import own_record_edit
+
+OFFICER_NEW_FEED_LINK_SESSION_KEY = "delegate_access:new_feed_link"
+
+
+def _officer_visit(request, pk: int) -> StudyVisit:
+    return get_object_or_404(visits_for_officer(request.user).select_related("programme__organiser"), pk=pk)
+
+
+def _visit_member(visit: StudyVisit, member_pk: int) -> DelegationMember:
+    return get_object_or_404(
+        DelegationMember.objects.select_related("participant__home_city", "participant__organisation"),
+        pk=member_pk,
+        delegation_id=visit.delegation_id,
+    )
+
+
+@login_required
+def visit_delegates(request, pk: int):
+    visit = _officer_visit(request, pk)
+    members = (
+        DelegationMember.objects.filter(delegation_id=visit.delegation_id)
+        .select_related("participant__organisation", "participant__user")
+        .prefetch_related(
+            Prefetch("invitations", queryset=Invitation.objects.order_by("-created_at", "-pk"), to_attr="sent"),
+            Prefetch(
+                "participant__calendar_feed_tokens",
+                queryset=CalendarFeedToken.objects.filter(revoked_at__isnull=True),
+                to_attr="active_feeds",
+            ),
+            Prefetch(
+                "participant__personal_travel",
+                queryset=PersonalTravel.objects.filter(visit=visit),
+                to_attr="visit_travel",
+            ),
+            Prefetch(
+                "participant__accommodations",
+                queryset=Accommodation.objects.filter(visit=visit).select_related("city"),
+                to_attr="visit_stays",
+            ),
+        )
+        .order_by("participant__last_name", "participant__first_name")
+    )
+    rows = []
+    for member in members:
+        last = member.sent[0] if member.sent else None
+        rows.append({"member": member, "invitation": last, "invitation_state": invitation_state(last) if last else ""})
+    letter_languages = list(
+        InvitationLetterTemplate.objects.filter(programme_id=visit.programme_id).values_list("language", flat=True)
+    )
+    new_feed = request.session.pop(OFFICER_NEW_FEED_LINK_SESSION_KEY, None)
+    return render(
+        request,
+        "trips/delegate_access/visit_delegates.html",
+        {"visit": visit, "rows": rows, "letter_languages": letter_languages, "new_feed": new_feed},
+    )
+
+
+@login_required
+@require_POST
+def member_invite(request, pk: int, member_pk: int):
+    visit = _officer_visit(request, pk)
+    member = _visit_member(visit, member_pk)
+    try:
+        delegation_member_invite(member, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": member.participant.email})
+    return redirect("delegate_access:visit_delegates", visit.pk)
+
+
+@login_required
+@require_POST
+def member_feed(request, pk: int, member_pk: int):
+    visit = _officer_visit(request, pk)
+    member = _visit_member(visit, member_pk)
+    action = request.POST.get("action")
+    if action == "revoke":
+        calendar_feed_token_revoke(member.participant, by=request.user)
+        messages.success(request, _("The calendar link of %(name)s is revoked.") % {"name": member.participant})
+    elif action == "create":
+        _feed, token = calendar_feed_token_create(member.participant, by=request.user)
+        request.session[OFFICER_NEW_FEED_LINK_SESSION_KEY] = {
+            "name": member.participant.full_name,
+            "url": request.build_absolute_uri(reverse("my:feed", args=[token])),
+        }
+    else:
+        messages.error(request, _("Choose whether to create or revoke the calendar link."))
+    return redirect("delegate_access:visit_delegates", visit.pk)
+
+
+@login_required
+def member_travel_edit(request, pk: int, member_pk: int, travel_pk: int | None = None):
+    visit = _officer_visit(request, pk)
+    member = _visit_member(visit, member_pk)
+    return own_record_edit(
+        request,
+        visit=visit,
+        participant=member.participant,
+        model=PersonalTravel,
+        form_class=PersonalTravelForm,
+        record_pk=travel_pk,
+        done_url=reverse("delegate_access:visit_delegates", args=[visit.pk]),
+    )
+
+
+@login_required
+def member_stay_edit(request, pk: int, member_pk: int, stay_pk: int | None = None):
+    visit = _officer_visit(request, pk)
+    member = _visit_member(visit, member_pk)
+    return own_record_edit(
+        request,
+        visit=visit,
+        participant=member.participant,
+        model=Accommodation,
+        form_class=AccommodationForm,
+        record_pk=stay_pk,
+        done_url=reverse("delegate_access:visit_delegates", args=[visit.pk]),
+    )
+
+
+def letter_values(visit: StudyVisit, participant) -> dict[str, str]:
+    """The values of the letter placeholders for one participant, in the active language."""
+    stops = visit.stops.select_related("city").order_by("position")
+    return {
+        "participant_name": participant.full_name,
+        "participant_position": participant.position,
+        "participant_organisation": participant.organisation.name if participant.organisation_id else "",
+        "visit_title": visit.title,
+        "visit_starts_on": formats.date_format(visit.starts_on, "j F Y"),
+        "visit_ends_on": formats.date_format(visit.ends_on, "j F Y"),
+        "host_cities": ", ".join(stop.city.name for stop in stops),
+        "programme_name": visit.programme.name,
+        "organiser_name": visit.programme.organiser.name,
+        "today": formats.date_format(timezone.localdate(), "j F Y"),
+    }
+
+
+@login_required
+def member_letter_pdf(request, pk: int, member_pk: int, language: str):
+    visit = _officer_visit(request, pk)
+    member = _visit_member(visit, member_pk)
+    template = get_object_or_404(InvitationLetterTemplate, programme_id=visit.programme_id, language=language)
+    with override(language):
+        subject, body = template.fill(letter_values(visit, member.participant))
+        pdf = pdf_from_template(
+            "trips/delegate_access/letter_pdf.html",
+            {"visit": visit, "subject": subject, "body": body, "template": template, "language": language},
+        )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = slugify(f"invitation-{member.participant.full_name}-{language}")
+    response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
+    return response
+
+
+@login_required
+def letter_templates(request, programme_pk: int):
+    programme = get_object_or_404(programmes_for_officer(request.user), pk=programme_pk)
+    templates = {template.language: template for template in programme.letter_templates.all()}
+    return render(
+        request,
+        "trips/delegate_access/letter_templates.html",
+        {"programme": programme, "templates": templates},
+    )
+
+
+@login_required
+def letter_template_edit(request, programme_pk: int, language: str):
+    programme = get_object_or_404(programmes_for_officer(request.user), pk=programme_pk)
+    if language not in dict(settings.LANGUAGES):
+        raise Http404
+    instance = InvitationLetterTemplate.objects.filter(programme=programme, language=language).first()
+    if instance is None:
+        instance = InvitationLetterTemplate(programme=programme, language=language)
+    form = InvitationLetterTemplateForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation_letter_template_save(form.save(commit=False), by=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The invitation letter is saved."))
+            return redirect("delegate_access:letter_templates", programme.pk)
+    return render(
+        request,
+        "trips/delegate_access/letter_template_form.html",
+        {"programme": programme, "form": form, "language": language},
+    )

@@ -1,0 +1,406 @@
+"""The delegate's side: my visits, the itinerary by day, calendar files and the personal feed.
+
+Every object is fetched through a delegate selector, so another delegate's visit, travel
+or feed answers 404.
+"""
+
+import datetime as dt
+import hashlib
+from itertools import groupby
+
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import Case, Count, IntegerField, Max, Prefetch, QuerySet, Sum, Value, When
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from django.utils.safestring import mark_safe
+from django.utils.text import slugify
+from django.utils.translation import get_language, override
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET
+
+from delegations.models import Participant
+from delegations.services import InvitationState, invitation_for_token, invitation_state
+from delegations.services import invitation_accept as invitation_accept_service
+from officers.forms import add_service_errors
+from visits.models import ItineraryItem, StudyVisit, VisitStop
+from visits.pagecache import cached_fragment, fragment_key
+from visits.pdf import pdf_from_template
+from visits.selectors import itinerary_for_visit, visits_for_delegate, with_itinerary_stamps
+
+from ..calendar import calendar_for_delegate
+from ..forms import AccommodationForm, InvitationPasswordForm, PersonalTravelForm
+from ..models import Accommodation, CalendarFeedToken, PersonalTravel
+from ..selectors import (
+    accommodations_for,
+    co_delegates_for_visit,
+    feed_participant_for_token,
+    personal_travel_for,
+    visits_for_participant,
+)
+from ..services import (
+    accommodation_save,
+    calendar_feed_token_create,
+    calendar_feed_token_revoke,
+    itinerary_look_record,
+    personal_travel_save,
+)
+
+NEW_FEED_LINK_SESSION_KEY = "my:new_feed_link"
+
+
+def _participant(user) -> Participant | None:
+    return Participant.objects.select_related("home_city").filter(user=user).first()
+
+
+def _delegate_visit(request, pk: int) -> tuple[StudyVisit, Participant]:
+    participant = _participant(request.user)
+    if participant is None:
+        raise Http404
+    visits = visits_for_delegate(request.user).prefetch_related(
+        Prefetch("stops", queryset=VisitStop.objects.select_related("city"))
+    )
+    return get_object_or_404(visits, pk=pk), participant
+
+
+@login_required
+@require_GET
+def visit_list(request):
+    today = timezone.localdate()
+    visits = visits_for_delegate(request.user).annotate(
+        past=Case(When(ends_on__lt=today, then=Value(1)), default=Value(0), output_field=IntegerField())
+    )
+    upcoming = [visit for visit in visits.order_by("past", "starts_on") if not visit.past]
+    past = [visit for visit in visits.order_by("-starts_on") if visit.past]
+    return render(request, "trips/my/visit_list.html", {"upcoming": upcoming, "past": past})
+
+
+def itinerary_body_context(visit: StudyVisit, participant: Participant, *, last_seen: dt.datetime | None) -> dict:
+    """Items by local day (marked when changed since ``last_seen``), and the person's own travel and stays."""
+    home_zone = participant.home_zone
+    items = list(itinerary_for_visit(visit))
+    for item in items:
+        local_offset = item.local_start.utcoffset()
+        item.home_differs = bool(home_zone) and item.starts_at.astimezone(home_zone).utcoffset() != local_offset
+        item.changed = last_seen is not None and item.updated_at > last_seen
+    days = [(day, list(day_items)) for day, day_items in groupby(items, key=lambda item: item.local_start.date())]
+    return {
+        "visit": visit,
+        "participant": participant,
+        "home_zone": home_zone.key if home_zone else "",
+        "days": days,
+        "changed_count": sum(item.changed for item in items),
+        "travel": list(personal_travel_for(visit, participant)),
+        "accommodations": list(accommodations_for(visit, participant)),
+    }
+
+
+def itinerary_context(visit: StudyVisit, participant: Participant, *, last_seen: dt.datetime | None = None) -> dict:
+    """What the itinerary page and its PDF show: items by local day, the person's own travel, co-delegates."""
+    return {
+        **itinerary_body_context(visit, participant, last_seen=last_seen),
+        "last_seen": last_seen,
+        "co_delegates": list(co_delegates_for_visit(visit)),
+        "generated_at": timezone.now(),
+    }
+
+
+@login_required
+@require_GET
+def itinerary(request, pk: int):
+    """The delegate's itinerary. Its body (travel, stays, items by day) is cached under the itinerary's version."""
+    participant = _participant(request.user)
+    if participant is None:
+        raise Http404
+    visits = with_itinerary_stamps(visits_for_delegate(request.user), participant=participant).prefetch_related(
+        Prefetch("stops", queryset=VisitStop.objects.select_related("city"))
+    )
+    visit = get_object_or_404(visits, pk=pk)
+    last_seen = itinerary_look_record(
+        visit, participant=participant, previous=visit.last_seen_at, latest_change=visit.items_latest
+    )
+    # Marks depend on the last look only while something changed after it.
+    unseen = last_seen is not None and visit.items_latest is not None and visit.items_latest > last_seen
+    version = [visit.pk, visit.updated_at, visit.items_count, visit.items_latest, visit.travel_count]
+    version += [visit.travel_latest, visit.stays_count, visit.stays_latest, participant.pk, participant.home_city_id]
+    version += [get_language(), last_seen if unseen else None]
+    computed = {}
+
+    def render_body() -> dict:
+        computed.update(itinerary_body_context(visit, participant, last_seen=last_seen))
+        html = render_to_string("trips/my/_itinerary_body.html", {**computed, "editable": True})
+        return {"html": html, "changed_count": computed["changed_count"]}
+
+    body = cached_fragment(fragment_key("itinerary", *version), render_body)
+    participant_zone = participant.home_zone
+    context = {
+        **computed,
+        "visit": visit,
+        "participant": participant,
+        "home_zone": participant_zone.key if participant_zone else "",
+        "body_html": mark_safe(body["html"]),  # noqa: S308 - rendered above by our own template
+        "changed_count": body["changed_count"],
+        "last_seen": last_seen,
+        "co_delegates": list(co_delegates_for_visit(visit)),
+        "generated_at": timezone.now(),
+    }
+    return render(request, "trips/my/itinerary.html", context)
+
+
+def _ics_response(calendar, *, filename: str, attachment: bool) -> HttpResponse:
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    disposition = "attachment" if attachment else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def visit_ics(request, pk: int):
+    visit, participant = _delegate_visit(request, pk)
+    calendar = calendar_for_delegate(
+        itinerary_for_visit(visit),
+        name=visit.title,
+        travel=personal_travel_for(visit, participant),
+        accommodations=accommodations_for(visit, participant),
+    )
+    return _ics_response(calendar, filename=f"{slugify(visit.title)[:60]}.ics", attachment=True)
+
+
+# Calendar apps poll feeds all day: the stamps' SQL is compiled once per process (for a stand-in
+# participant id, swapped for the real one), so a 304 costs two short queries and no ORM work.
+_FEED_STAMPS_STAND_IN = -8_000_000_008
+_feed_stamps_sql: tuple[str, tuple] | None = None
+
+
+def _feed_stamps_query(participant) -> QuerySet:
+    """Count, latest ``updated_at`` and sum of ids of the feed's visits, items, travel and stays, in one query."""
+    visits = visits_for_participant(participant)
+    stamp = {"latest": Max("updated_at"), "count": Count("pk"), "ids": Sum("pk")}
+
+    def part(rows, name: str):
+        return rows.order_by().annotate(part=Value(name)).values("part").annotate(**stamp).values_list("part", *stamp)
+
+    own = {"visit__in": visits, "participant": participant}
+    return part(StudyVisit.objects.filter(pk__in=visits.values("pk")), "visits").union(
+        part(ItineraryItem.objects.filter(visit__in=visits), "items"),
+        part(PersonalTravel.objects.filter(**own), "travel"),
+        part(Accommodation.objects.filter(**own), "stays"),
+        all=True,
+    )
+
+
+def _feed_stamps(participant: Participant) -> list[tuple]:
+    global _feed_stamps_sql
+    if connection.vendor != "postgresql":
+        return sorted(_feed_stamps_query(participant))
+    if _feed_stamps_sql is None:
+        _feed_stamps_sql = _feed_stamps_query(Participant(pk=_FEED_STAMPS_STAND_IN)).query.sql_with_params()
+    sql, params = _feed_stamps_sql
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [participant.pk if param == _FEED_STAMPS_STAND_IN else param for param in params])
+        return sorted(cursor.fetchall())
+
+
+def _feed_validators(participant: Participant) -> tuple[str, dt.datetime | None]:
+    """An ETag and a Last-Modified time from cheap aggregates: nothing is rendered to compute them."""
+    stamps = _feed_stamps(participant)
+    parts = [participant.pk, participant.updated_at, participant.preferred_language, stamps]
+    etag = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    known = [latest for _part, latest, _count, _ids in stamps if latest is not None]
+    return f'"{etag}"', max(known) if known else None
+
+
+def _feed_body(participant: Participant) -> bytes:
+    visits = visits_for_participant(participant)
+    items = (
+        ItineraryItem.objects.filter(visit__in=visits)
+        .select_related("city")
+        .prefetch_related("host_organisations", "themes")
+        .order_by("starts_at", "pk")
+    )
+    with override(participant.preferred_language):
+        calendar = calendar_for_delegate(
+            items,
+            name=_("CityExchange: %(name)s") % {"name": participant.full_name},
+            travel=PersonalTravel.objects.filter(participant=participant, visit__in=visits),
+            accommodations=Accommodation.objects.filter(participant=participant, visit__in=visits).select_related(
+                "city"
+            ),
+        )
+    return calendar.to_ical()
+
+
+@require_GET
+def feed(request, token: str):
+    """The personal calendar feed: 304 from its validators alone; its body is cached under its ETag."""
+    participant = feed_participant_for_token(token)
+    if participant is None:
+        raise Http404
+    etag, last_modified = _feed_validators(participant)
+    last_modified_ts = int(last_modified.timestamp()) if last_modified else None
+    not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified_ts)
+    if not_modified is None:
+        body = cached_fragment(fragment_key("feed", etag), lambda: {"ics": _feed_body(participant)})["ics"]
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = 'inline; filename="cityexchange.ics"'
+    else:
+        response = not_modified
+    response["ETag"] = etag
+    if last_modified_ts:
+        response["Last-Modified"] = http_date(last_modified_ts)
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@login_required
+def calendar_settings(request):
+    participant = _participant(request.user)
+    if participant is None:
+        raise Http404
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "revoke":
+            calendar_feed_token_revoke(participant, by=request.user)
+            messages.success(request, _("Your calendar link is revoked: calendars subscribed to it stop updating."))
+        elif action == "create":
+            _feed, token = calendar_feed_token_create(participant, by=request.user)
+            request.session[NEW_FEED_LINK_SESSION_KEY] = token
+        else:
+            messages.error(request, _("Choose whether to create or revoke your calendar link."))
+        return redirect("my:calendar")
+    token = request.session.pop(NEW_FEED_LINK_SESSION_KEY, None)
+    active = CalendarFeedToken.objects.filter(participant=participant, revoked_at__isnull=True).first()
+    feed_url = request.build_absolute_uri(reverse("my:feed", args=[token])) if token else ""
+    webcal_url = "webcal://" + feed_url.split("://", 1)[1] if feed_url else ""
+    return render(
+        request,
+        "trips/my/calendar.html",
+        {"active": active, "feed_url": feed_url, "webcal_url": webcal_url},
+    )
+
+
+@login_required
+@require_GET
+def visit_pdf(request, pk: int):
+    visit, participant = _delegate_visit(request, pk)
+    context = itinerary_context(visit, participant)
+    pdf = pdf_from_template("trips/my/itinerary_pdf.html", context)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{slugify(visit.title)[:60]}.pdf"'
+    return response
+
+
+def own_record_edit(request, *, visit, participant, model, form_class, record_pk, done_url, template_context=None):
+    """Create or edit one member's travel leg or hotel, fetched within (visit, participant) so others 404."""
+    instance = get_object_or_404(model, pk=record_pk, visit=visit, participant=participant) if record_pk else None
+    if instance is None:
+        instance = model(visit=visit, participant=participant)
+    form_kwargs = {"instance": instance}
+    if form_class is PersonalTravelForm:
+        first_stop = visit.stops.select_related("city").first()
+        form_kwargs["default_departure_zone"] = participant.home_city.timezone if participant.home_city_id else ""
+        form_kwargs["default_arrival_zone"] = first_stop.city.timezone if first_stop else ""
+    if request.method == "POST":
+        if request.POST.get("delete") and instance.pk:
+            instance.delete()
+            messages.success(request, _("Deleted."))
+            return redirect(done_url)
+        form = form_class(request.POST, **form_kwargs)
+        if form.is_valid():
+            save = personal_travel_save if model is PersonalTravel else accommodation_save
+            try:
+                save(form.save(commit=False), by=request.user)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect(done_url)
+    else:
+        form = form_class(**form_kwargs)
+    return render(
+        request,
+        "trips/my/own_record_form.html",
+        {
+            "form": form,
+            "visit": visit,
+            "participant": participant,
+            "record": instance,
+            "is_travel": model is PersonalTravel,
+            "done_url": done_url,
+            **(template_context or {}),
+        },
+    )
+
+
+@login_required
+def travel_edit(request, pk: int, travel_pk: int | None = None):
+    visit, participant = _delegate_visit(request, pk)
+    return own_record_edit(
+        request,
+        visit=visit,
+        participant=participant,
+        model=PersonalTravel,
+        form_class=PersonalTravelForm,
+        record_pk=travel_pk,
+        done_url=reverse("my:itinerary", args=[visit.pk]),
+    )
+
+
+@login_required
+def stay_edit(request, pk: int, stay_pk: int | None = None):
+    visit, participant = _delegate_visit(request, pk)
+    return own_record_edit(
+        request,
+        visit=visit,
+        participant=participant,
+        model=Accommodation,
+        form_class=AccommodationForm,
+        record_pk=stay_pk,
+        done_url=reverse("my:itinerary", args=[visit.pk]),
+    )
+
+
+@require_GET
+def service_worker(request):
+    """The service worker, served from the site root so that it may control every page."""
+    path = finders.find("js/sw.js")
+    with open(path, encoding="utf-8") as source:
+        response = HttpResponse(source.read(), content_type="application/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@sensitive_post_parameters("password1", "password2")
+@never_cache
+def invitation_accept(request, token: str):
+    """The one-time link from an invitation email: choose a password, get signed in."""
+    invitation = invitation_for_token(token)
+    state = invitation_state(invitation)
+    if state != InvitationState.VALID:
+        status = 404 if state == InvitationState.UNKNOWN else 410
+        return render(request, "trips/my/invitation_invalid.html", {"state": state}, status=status)
+    participant = invitation.member.participant
+    form = InvitationPasswordForm(request.POST or None, participant=participant)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invitation_accept_service(invitation, password=form.cleaned_data["password1"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome! Your password is set; sign in with your email address from now on."))
+            return redirect("my:visit_list")
+    return render(request, "trips/my/invitation_accept.html", {"form": form, "participant": participant})
