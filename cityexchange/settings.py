@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "partners",
     "delegations",
     "visits",
+    "api",
 ]
 
 MIDDLEWARE = [

@@ -12,7 +12,7 @@ from .views import bench_ceiling
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("sw.js", service_worker, name="service_worker"),
-    path("api/", include("visits.api_urls")),
+    path("api/", include("api.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("admin/login/", admin_login, name="admin_login"),
