@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "trips",
     "outcomes",
     "privacy",
+    "api",
     "demo",
 ]
 # The benchmark's app (bench/: its commands and the bare ceiling view at /bench/ceiling/) is

@@ -13,7 +13,7 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("trips.offline_urls")),
-    path("api/", include("visits.api_urls")),
+    path("api/", include("api.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", include("accounts.urls")),

@@ -106,16 +106,73 @@ def test_api_refuses_writes(client, demo):
 def test_openapi_describes_every_endpoint(client):
     spec = client.get(reverse("api:openapi")).json()
 
-    assert spec["openapi"] == "3.0.3"
+    assert spec["openapi"] == "3.1.0"
     assert sorted(spec["paths"]) == [
-        "/follow-ups/",
-        "/follow-ups/{id}/",
-        "/programmes/",
-        "/programmes/{id}/",
-        "/visits/",
-        "/visits/{id}/",
-        "/visits/{id}/itinerary/",
+        "/api/follow-ups/",
+        "/api/follow-ups/{pk}/",
+        "/api/programmes/",
+        "/api/programmes/{pk}/",
+        "/api/visits/",
+        "/api/visits/{pk}/",
+        "/api/visits/{pk}/itinerary/",
     ]
+
+
+def _response_schema(spec, path, status="200"):
+    schema = spec["paths"][path]["get"]["responses"][status]["content"]["application/json"]["schema"]
+    return spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+
+
+def _properties(spec, schema) -> dict:
+    ref = schema.get("$ref") or schema["items"]["$ref"]
+    return spec["components"]["schemas"][ref.rsplit("/", 1)[-1]]["properties"]
+
+
+def test_openapi_is_generated_from_the_response_schemas(client):
+    spec = client.get(reverse("api:openapi")).json()
+
+    itinerary = _response_schema(spec, "/api/visits/{pk}/itinerary/")
+    item = _properties(spec, itinerary["properties"]["items"])
+    visits = _response_schema(spec, "/api/visits/")
+    visit = _properties(spec, visits["properties"]["results"])
+    follow_up = _response_schema(spec, "/api/follow-ups/{pk}/")["properties"]
+
+    assert sorted(itinerary["properties"]) == ["items", "visit"]
+    assert item["local_starts_at"] == {"format": "date-time", "title": "Local Starts At", "type": "string"}
+    assert item["timezone"]["type"] == "string"
+    assert sorted(visits["properties"]) == ["count", "next", "previous", "results"]
+    assert visit["status"]["enum"] == StudyVisit.Status.values
+    assert follow_up["status"]["enum"] == FollowUp.Status.values
+    assert spec["paths"]["/api/visits/{pk}/"]["get"]["responses"]["404"]["description"] == "Not Found"
+
+
+def test_openapi_gives_every_path_its_response_schemas(client):
+    spec = client.get(reverse("api:openapi")).json()
+
+    responses = {
+        path: {status: answer["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]}
+        for path, operations in spec["paths"].items()
+        for status, answer in operations["get"]["responses"].items()
+        if status == "200"
+    }
+    errors = {path: sorted(operations["get"]["responses"]) for path, operations in spec["paths"].items()}
+
+    assert responses == {
+        "/api/programmes/": {"200": "Page_ProgrammeOut_"},
+        "/api/programmes/{pk}/": {"200": "ProgrammeOut"},
+        "/api/visits/": {"200": "Page_VisitOut_"},
+        "/api/visits/{pk}/": {"200": "VisitOut"},
+        "/api/visits/{pk}/itinerary/": {"200": "ItineraryOut"},
+        "/api/follow-ups/": {"200": "Page_FollowUpOut_"},
+        "/api/follow-ups/{pk}/": {"200": "FollowUpOut"},
+    }
+    assert errors["/api/visits/"] == ["200", "400", "401", "404"]
+    assert errors["/api/visits/{pk}/"] == ["200", "401", "404"]
+
+
+def test_openapi_needs_no_sign_in_and_no_docs_page_is_served(client):
+    assert client.get(reverse("api:openapi")).status_code == 200
+    assert client.get("/api/docs").status_code == 404
 
 
 def test_programme_list_for_a_superuser_lists_all(admin_client, demo):

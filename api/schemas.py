@@ -1,0 +1,218 @@
+"""What the API answers, typed: the OpenAPI description is generated from these schemas.
+
+Times are ISO 8601 as Python writes them: ``starts_at`` in UTC (``+00:00``) and
+``local_starts_at`` in the venue's own zone, named in ``timezone``.
+"""
+
+import datetime as dt
+from typing import Annotated, Generic, Literal, TypeVar
+
+from django.db.models import TextChoices
+from django.urls import reverse
+from ninja import Field, Schema
+from pydantic import PlainSerializer, WithJsonSchema
+
+from outcomes.models import FollowUp
+from partners.models import NetworkMembership
+from visits.models import ItineraryItem, StudyVisit
+
+# Written with isoformat() as before the move, not in Django's JSON form (which turns
+# +00:00 into Z and drops microseconds), so that clients see the same strings.
+IsoDateTime = Annotated[
+    dt.datetime,
+    PlainSerializer(dt.datetime.isoformat, return_type=str),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
+
+
+def choice_of(choices: type[TextChoices]):
+    """A model's choices, listed where they are used: four of them are called ``Status``,
+    and as shared components of the OpenAPI document they would overwrite each other."""
+    return Annotated[choices, WithJsonSchema({"type": "string", "enum": list(choices.values)})]
+
+
+VisitStatus = choice_of(StudyVisit.Status)
+ItemKind = choice_of(ItineraryItem.Kind)
+ItemStatus = choice_of(ItineraryItem.Status)
+MembershipStatus = choice_of(NetworkMembership.Status)
+FollowUpStatus = choice_of(FollowUp.Status)
+
+T = TypeVar("T")
+
+
+class Detail(Schema):
+    detail: str
+
+
+class Page(Schema, Generic[T]):
+    count: int
+    next: str | None = Field(description="The URL of the next page, if any.")
+    previous: str | None = Field(description="The URL of the previous page, if any.")
+    results: list[T]
+
+
+class ProgrammeOut(Schema):
+    id: int
+    name: str
+    description: str
+    organiser: str
+    partner_networks: list[str]
+
+    @staticmethod
+    def resolve_organiser(programme) -> str:
+        return str(programme.organiser)
+
+    @staticmethod
+    def resolve_partner_networks(programme) -> list[str]:
+        return [str(network) for network in programme.partner_networks.all()]
+
+
+class ProgrammeRef(Schema):
+    id: int
+    name: str
+
+
+class HostCityOut(Schema):
+    name: str
+    country: str
+    arrives_on: dt.date
+    departs_on: dt.date
+
+    @staticmethod
+    def resolve_name(stop) -> str:
+        return stop.city.name
+
+    @staticmethod
+    def resolve_country(stop) -> str:
+        return stop.city.country
+
+
+class VisitOut(Schema):
+    id: int
+    title: str
+    programme: ProgrammeRef
+    status: VisitStatus
+    starts_on: dt.date
+    ends_on: dt.date
+    summary: str
+    delegation: str | None
+    host_cities: list[HostCityOut]
+    themes: list[str]
+    itinerary: str = Field(description="The URL of the visit's itinerary.")
+
+    @staticmethod
+    def resolve_programme(visit) -> dict:
+        return {"id": visit.programme_id, "name": visit.programme.name}
+
+    @staticmethod
+    def resolve_delegation(visit) -> str | None:
+        return visit.delegation.name if visit.delegation_id else None
+
+    @staticmethod
+    def resolve_host_cities(visit) -> list:
+        return list(visit.stops.all())
+
+    @staticmethod
+    def resolve_themes(visit) -> list[str]:
+        return [theme.slug for theme in visit.themes.all()]
+
+    @staticmethod
+    def resolve_itinerary(visit) -> str:
+        return reverse("api:visit_itinerary", args=[visit.pk])
+
+
+class ItineraryItemOut(Schema):
+    id: int
+    title: str
+    kind: ItemKind
+    status: ItemStatus
+    city: str
+    timezone: str = Field(examples=["America/Chicago"])
+    starts_at: IsoDateTime
+    ends_at: IsoDateTime
+    local_starts_at: IsoDateTime
+    local_ends_at: IsoDateTime
+    venue: str
+    address: str
+    hosts: list[str]
+    themes: list[str]
+
+    @staticmethod
+    def resolve_city(item) -> str:
+        return item.city.name
+
+    @staticmethod
+    def resolve_timezone(item) -> str:
+        return item.city.timezone
+
+    @staticmethod
+    def resolve_local_starts_at(item) -> dt.datetime:
+        return item.local_start
+
+    @staticmethod
+    def resolve_local_ends_at(item) -> dt.datetime:
+        return item.local_end
+
+    @staticmethod
+    def resolve_hosts(item) -> list[str]:
+        return [str(organisation) for organisation in item.host_organisations.all()]
+
+    @staticmethod
+    def resolve_themes(item) -> list[str]:
+        return [theme.slug for theme in item.themes.all()]
+
+
+class ItineraryOut(Schema):
+    visit: int
+    items: list[ItineraryItemOut]
+
+
+class OwnerOut(Schema):
+    kind: Literal["participant", "organisation", "city"]
+    name: str
+
+
+class MembershipOut(Schema):
+    city: str
+    network: str
+    status: MembershipStatus
+    since: dt.date
+
+    @staticmethod
+    def resolve_city(membership) -> str:
+        return membership.city.name
+
+    @staticmethod
+    def resolve_network(membership) -> str:
+        return membership.network.name
+
+
+class FollowUpOut(Schema):
+    id: int
+    visit: int
+    title: str
+    description: str
+    owner: OwnerOut
+    due_on: dt.date | None
+    status: FollowUpStatus
+    outcome: str
+    themes: list[str]
+    resulting_membership: MembershipOut | None
+
+    @staticmethod
+    def resolve_visit(follow_up) -> int:
+        return follow_up.visit_id
+
+    @staticmethod
+    def resolve_owner(follow_up) -> dict:
+        if follow_up.owner_city_id:
+            kind = "city"
+        elif follow_up.owner_participant_id:
+            kind = "participant"
+        else:
+            kind = "organisation"
+        return {"kind": kind, "name": str(follow_up.owner)}
+
+    @staticmethod
+    def resolve_themes(follow_up) -> list[str]:
+        return [theme.slug for theme in follow_up.themes.all()]
