@@ -1,15 +1,19 @@
 """Reads for a delegate's pages and calendar feed: their visits, co-delegates, own travel and hotels."""
 
 from django.db.models import (
+    Count,
+    Max,
+    OuterRef,
     QuerySet,
+    Subquery,
 )
 
 from delegations.models import DelegationMember
 from delegations.tokens import token_hash
 from visits.models import StudyVisit
-from visits.selectors import VISIBLE_MEMBER_STATUSES
+from visits.selectors import VISIBLE_MEMBER_STATUSES, per_visit, with_itinerary_stamps
 
-from .models import Accommodation, CalendarFeedToken, PersonalTravel
+from .models import Accommodation, CalendarFeedToken, ItineraryLastSeen, PersonalTravel
 
 
 def visits_for_participant(participant) -> QuerySet[StudyVisit]:
@@ -52,3 +56,15 @@ def feed_participant_for_token(token: str):
         .first()
     )
     return feed.participant if feed else None
+
+
+def with_delegate_stamps(visits: QuerySet[StudyVisit], *, participant) -> QuerySet[StudyVisit]:
+    """The itinerary's stamps (``visits.selectors.with_itinerary_stamps``) plus the participant's own:
+    the count and latest change of their travel and stays (``travel_count``, ``stays_latest``, ...)
+    and their last look (``last_seen_at``), in the same query."""
+    seen = ItineraryLastSeen.objects.filter(visit=OuterRef("pk"), participant=participant).values("seen_at")
+    stamps = {"last_seen_at": Subquery(seen[:1])}
+    for name, model in (("travel", PersonalTravel), ("stays", Accommodation)):
+        stamps[f"{name}_count"] = per_visit(model, Count("pk"), participant=participant)
+        stamps[f"{name}_latest"] = per_visit(model, Max("updated_at"), participant=participant)
+    return with_itinerary_stamps(visits).annotate(**stamps)

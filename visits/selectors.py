@@ -21,9 +21,7 @@ from django.db.models.functions import Coalesce
 
 from delegations.models import DelegationMember
 from officers import roles
-from outcomes.models import FollowUp
 from partners.models import City, Organisation
-from trips.models import Accommodation, ItineraryLastSeen, PersonalTravel
 
 from .models import ItineraryItem, Programme, StudyVisit, Theme
 
@@ -94,7 +92,8 @@ def itinerary_for_visit(visit: StudyVisit) -> QuerySet[ItineraryItem]:
     )
 
 
-def _per_visit(model, aggregate, **filters):
+def per_visit(model, aggregate, **filters):
+    """A subquery of ``aggregate`` over ``model``'s rows of the outer visit (``visit=OuterRef("pk")``)."""
     rows = model.objects.filter(visit=OuterRef("pk"), **filters).order_by().values("visit")
     value = Subquery(rows.annotate(value=aggregate).values("value"))
     # A visit without such rows has no group: its count is 0, not NULL.
@@ -106,31 +105,27 @@ def _table_stamp(model, function: str) -> Subquery:
     return Subquery(model.objects.order_by().values(value=Func(F("pk"), function=function)))
 
 
-def with_itinerary_stamps(visits: QuerySet[StudyVisit], *, participant=None, editor=False) -> QuerySet[StudyVisit]:
+def with_itinerary_stamps(visits: QuerySet[StudyVisit], *, editor=False) -> QuerySet[StudyVisit]:
     """Annotate each visit with what its itinerary's version is made of, in the same query.
 
-    ``items_count`` and ``items_latest`` (latest ``updated_at``); with a participant, also the
-    count and latest change of their own travel and stays there, and their last look
-    (``last_seen_at``); for the officer's editor,
+    ``items_count`` and ``items_latest`` (latest ``updated_at``); for the officer's editor,
     ``follow_up_count`` and the count and highest id of the cities, organisations and themes
     its forms offer (``city_count``, ``city_last``, ...), so that a new one shows at once.
+    A delegate's own stamps are added by ``trips.selectors.with_delegate_stamps``.
     """
     stamps = {
-        "items_count": _per_visit(ItineraryItem, Count("pk")),
-        "items_latest": _per_visit(ItineraryItem, Max("updated_at")),
+        "items_count": per_visit(ItineraryItem, Count("pk")),
+        "items_latest": per_visit(ItineraryItem, Max("updated_at")),
     }
     if editor:
-        stamps["follow_up_count"] = _per_visit(FollowUp, Count("pk"))
+        # Follow-ups belong to outcomes, an app above this one: counted through the reverse
+        # relation's model, the one place this app names an upper app's table.
+        follow_up = StudyVisit._meta.get_field("follow_ups").related_model
+        stamps["follow_up_count"] = per_visit(follow_up, Count("pk"))
         for model in (City, Organisation, Theme):
             name = model._meta.model_name
             stamps[f"{name}_count"] = _table_stamp(model, "COUNT")
             stamps[f"{name}_last"] = _table_stamp(model, "MAX")
-    if participant is not None:
-        seen = ItineraryLastSeen.objects.filter(visit=OuterRef("pk"), participant=participant).values("seen_at")
-        stamps["last_seen_at"] = Subquery(seen[:1])
-        for name, model in (("travel", PersonalTravel), ("stays", Accommodation)):
-            stamps[f"{name}_count"] = _per_visit(model, Count("pk"), participant=participant)
-            stamps[f"{name}_latest"] = _per_visit(model, Max("updated_at"), participant=participant)
     return visits.annotate(**stamps)
 
 

@@ -37,7 +37,7 @@ from officers.forms import add_service_errors
 from visits.models import ItineraryItem, StudyVisit, VisitStop
 from visits.pagecache import cached_fragment, fragment_key
 from visits.pdf import pdf_from_template
-from visits.selectors import itinerary_for_visit, visits_for_delegate, with_itinerary_stamps
+from visits.selectors import itinerary_for_visit, visits_for_delegate
 
 from ..calendar import calendar_for_delegate
 from ..forms import AccommodationForm, InvitationPasswordForm, PersonalTravelForm
@@ -48,6 +48,7 @@ from ..selectors import (
     feed_participant_for_token,
     personal_travel_for,
     visits_for_participant,
+    with_delegate_stamps,
 )
 from ..services import (
     accommodation_save,
@@ -123,7 +124,7 @@ def itinerary(request, pk: int):
     participant = _participant(request.user)
     if participant is None:
         raise Http404
-    visits = with_itinerary_stamps(visits_for_delegate(request.user), participant=participant).prefetch_related(
+    visits = with_delegate_stamps(visits_for_delegate(request.user), participant=participant).prefetch_related(
         Prefetch("stops", queryset=VisitStop.objects.select_related("city"))
     )
     visit = get_object_or_404(visits, pk=pk)
