@@ -83,9 +83,7 @@ def test_script_in_text_fields_is_escaped_in_the_html_email_and_plain_in_the_tex
 def test_outbox_preview_shows_the_html_email_only_inside_a_sandboxed_frame(world):
     Notification.objects.filter(pk=world.notification.pk).update(body_html=f"<p>{SCRIPT}</p>")
 
-    response = _signed_in(world.officer).get(
-        reverse("visit_outbox:preview", args=[world.visit.pk, world.notification.pk])
-    )
+    response = _signed_in(world.officer).get(reverse("outbox:preview", args=[world.visit.pk, world.notification.pk]))
 
     content = response.content.decode()
     assert SCRIPT not in content

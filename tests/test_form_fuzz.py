@@ -215,7 +215,7 @@ def _client(world: World, role: str) -> Client:
 def _form(world: World, target: Target) -> tuple[Client, str, dict[str, list[str]]]:
     if target.page == "PENDING_IMPORT":
         token, client = pending_import(world)
-        page = reverse("delegation_io:import_preview", args=[world.visit.delegation_id, token])
+        page = reverse("spreadsheets:import_preview", args=[world.visit.delegation_id, token])
     else:
         client, page = _client(world, target.role), target.page(world)
     action = target.action(world) if target.action else urlsplit(page).path

@@ -88,7 +88,7 @@ def test_import_upload_refuses_a_renamed_file_by_its_content(world, name, conten
     counts = Participant.objects.count()
 
     response = _signed_in(world.officer).post(
-        reverse("delegation_io:import_upload", args=[world.visit.delegation_id]), {"file": upload}
+        reverse("spreadsheets:import_upload", args=[world.visit.delegation_id]), {"file": upload}
     )
 
     assert response.status_code == 200
@@ -100,7 +100,7 @@ def test_import_upload_refuses_a_file_over_two_megabytes(world):
     upload = csv_upload(b"First name,Last name\n" + b"Ana,Lopez\n" * 220_000)
 
     response = _signed_in(world.officer).post(
-        reverse("delegation_io:import_upload", args=[world.visit.delegation_id]), {"file": upload}
+        reverse("spreadsheets:import_upload", args=[world.visit.delegation_id]), {"file": upload}
     )
 
     assert response.status_code == 200

@@ -87,10 +87,10 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
     "outcomes:follow_up_edit": ObjectUrl(lambda w: {"pk": w.follow_up.pk}),
     "outcomes:follow_up_status": ObjectUrl(lambda w: {"pk": w.follow_up.pk}, method="POST"),
     # A visit's outbox
-    "visit_outbox:list": ObjectUrl(_visit),
-    "visit_outbox:preview": ObjectUrl(lambda w: {"pk": w.visit.pk, "notification_id": w.notification.pk}),
-    "visit_outbox:cancel": ObjectUrl(lambda w: {"pk": w.visit.pk, "notification_id": w.notification.pk}, method="POST"),
-    "visit_outbox:resend": ObjectUrl(lambda w: {"pk": w.visit.pk, "notification_id": w.notification.pk}, method="POST"),
+    "outbox:list": ObjectUrl(_visit),
+    "outbox:preview": ObjectUrl(lambda w: {"pk": w.visit.pk, "notification_id": w.notification.pk}),
+    "outbox:cancel": ObjectUrl(lambda w: {"pk": w.visit.pk, "notification_id": w.notification.pk}, method="POST"),
+    "outbox:resend": ObjectUrl(lambda w: {"pk": w.visit.pk, "notification_id": w.notification.pk}, method="POST"),
     # The delegate's side
     "my:itinerary": ObjectUrl(_visit, owner=DELEGATE),
     "my:visit_ics": ObjectUrl(_visit, owner=DELEGATE),
@@ -126,13 +126,13 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
     "outcomes:lesson_edit": ObjectUrl(lambda w: {"pk": w.visit.pk, "lesson_pk": w.lesson.pk}),
     "outcomes:follow_up_membership": ObjectUrl(lambda w: {"pk": w.follow_up.pk}),
     # Import and exports
-    "delegation_io:import_upload": ObjectUrl(lambda w: {"pk": w.visit.delegation_id}),
-    "delegation_io:import_preview": ObjectUrl(lambda w: {"pk": w.visit.delegation_id, "token": "PENDING"}),
-    "delegation_io:import_confirm": ObjectUrl(
+    "spreadsheets:import_upload": ObjectUrl(lambda w: {"pk": w.visit.delegation_id}),
+    "spreadsheets:import_preview": ObjectUrl(lambda w: {"pk": w.visit.delegation_id, "token": "PENDING"}),
+    "spreadsheets:import_confirm": ObjectUrl(
         lambda w: {"pk": w.visit.delegation_id, "token": "PENDING"}, method="POST"
     ),
-    "delegation_io:roster_export": ObjectUrl(lambda w: {"pk": w.visit.delegation_id, "fmt": "csv"}),
-    "delegation_io:participants_export": ObjectUrl(lambda w: {"fmt": "csv"}, shared=True),
+    "spreadsheets:roster_export": ObjectUrl(lambda w: {"pk": w.visit.delegation_id, "fmt": "csv"}),
+    "spreadsheets:participants_export": ObjectUrl(lambda w: {"fmt": "csv"}, shared=True),
     # Reference data shared by every officer
     "partners:city_detail": ObjectUrl(lambda w: {"pk": w.city.pk}, shared=True),
     "partners:city_edit": ObjectUrl(lambda w: {"pk": w.city.pk}, shared=True),
@@ -314,7 +314,7 @@ def test_token_url_with_a_wrong_token_is_404_even_for_the_owner(world, name):
 
 
 def test_participants_export_of_another_officer_leaves_out_this_programmes_people(world):
-    response = _client(world.other_officer).get(reverse("delegation_io:participants_export", args=["csv"]))
+    response = _client(world.other_officer).get(reverse("spreadsheets:participants_export", args=["csv"]))
 
     assert response.status_code == 200
     assert b"delegate@example.org" not in response.content

@@ -46,7 +46,7 @@ PAGES = {
     "visit_create": ("officer", lambda w: reverse("visits:visit_create"), ["programme"]),
     "follow_up_create": ("officer", lambda w: reverse("outcomes:follow_up_create"), ["visit"]),
     "membership_create": ("officer", lambda w: reverse("partners:membership_create"), ["city"]),
-    "outbox": ("officer", lambda w: reverse("visit_outbox:list", args=[w.visit.pk]), ["status"]),
+    "outbox": ("officer", lambda w: reverse("outbox:list", args=[w.visit.pk]), ["status"]),
     "api_visits": ("officer", lambda w: reverse("api:visit_list"), ["programme", "page"]),
     "api_follow_ups": ("officer", lambda w: reverse("api:follow_up_list"), ["status", "page"]),
     "api_programmes": ("officer", lambda w: reverse("api:programme_list"), ["page"]),

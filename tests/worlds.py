@@ -148,7 +148,7 @@ def pending_import(world: World) -> tuple[str, Client]:
     client = Client()
     client.force_login(world.officer)
     upload = csv_upload(b"First name,Last name,Email\nAna,Lopez,ana@example.org\n")
-    response = client.post(reverse("delegation_io:import_upload", args=[world.visit.delegation_id]), {"file": upload})
+    response = client.post(reverse("spreadsheets:import_upload", args=[world.visit.delegation_id]), {"file": upload})
     assert response.status_code == 302, response
     return response["Location"].rstrip("/").split("/")[-1], client
 

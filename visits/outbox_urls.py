@@ -2,7 +2,7 @@ from django.urls import path
 
 from .views import outbox
 
-app_name = "visit_outbox"
+app_name = "outbox"
 
 urlpatterns = [
     path("visits/<int:pk>/outbox/", outbox.visit_outbox, name="list"),

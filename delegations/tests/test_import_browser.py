@@ -36,7 +36,7 @@ def test_officer_uploads_a_file_sees_the_preview_and_confirms(live_server, page,
     page.fill("input[name=password]", PASSWORD)
     page.press("input[name=password]", "Enter")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
-    page.goto(live_server.url + reverse("delegation_io:import_upload", args=[visit.delegation.pk]))
+    page.goto(live_server.url + reverse("spreadsheets:import_upload", args=[visit.delegation.pk]))
     page.set_input_files("input[type=file]", str(upload))
     page.get_by_role("button", name="Upload and preview").click()
     page.wait_for_selector("#import-preview")

@@ -217,7 +217,7 @@ def test_roster_xlsx_keeps_formula_like_text_as_text(delegation):
 
 def _upload(client, delegation, content: bytes, name="people.csv"):
     return client.post(
-        reverse("delegation_io:import_upload", args=[delegation.pk]),
+        reverse("spreadsheets:import_upload", args=[delegation.pk]),
         {"file": SimpleUploadedFile(name, content, content_type="text/csv")},
     )
 
@@ -279,9 +279,9 @@ def test_import_pages_are_refused_outside_the_officers_programmes(client, delega
     stranger = get_user_model().objects.create_user(username="s@example.org", email="s@example.org")
     client.force_login(stranger)
 
-    assert client.get(reverse("delegation_io:import_upload", args=[delegation.pk])).status_code == 404
-    assert client.get(reverse("delegation_io:roster_export", args=[delegation.pk, "csv"])).status_code == 404
-    assert client.get(reverse("delegation_io:participants_export", args=["xlsx"])).status_code == 404
+    assert client.get(reverse("spreadsheets:import_upload", args=[delegation.pk])).status_code == 404
+    assert client.get(reverse("spreadsheets:roster_export", args=[delegation.pk, "csv"])).status_code == 404
+    assert client.get(reverse("spreadsheets:participants_export", args=["xlsx"])).status_code == 404
 
 
 def test_import_preview_of_another_users_upload_is_not_found(client, places, delegation, officer):
@@ -300,7 +300,7 @@ def test_participants_export_lists_only_participants_in_reach(client, delegation
     DelegationMemberFactory(delegation=DelegationFactory(), participant=ParticipantFactory(last_name="Outside"))
     client.force_login(officer)
 
-    response = client.get(reverse("delegation_io:participants_export", args=["csv"]))
+    response = client.get(reverse("spreadsheets:participants_export", args=["csv"]))
 
     lines = response.content.decode("utf-8-sig").splitlines()
     assert response["Content-Type"] == "text/csv; charset=utf-8"

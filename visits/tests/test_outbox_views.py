@@ -48,7 +48,7 @@ def _queue(visit, number: int, **fields) -> Notification:
 
 def _url(name: str, visit, notification=None) -> str:
     args = [visit.pk] if notification is None else [visit.pk, notification.pk]
-    return reverse(f"visit_outbox:{name}", args=args)
+    return reverse(f"outbox:{name}", args=args)
 
 
 @pytest.mark.parametrize("count", [1, 5])

@@ -8,10 +8,10 @@ from notifications import views as outbox
 from ..selectors import visits_for_officer
 
 URL_NAMES = {
-    "list": "visit_outbox:list",
-    "preview": "visit_outbox:preview",
-    "cancel": "visit_outbox:cancel",
-    "resend": "visit_outbox:resend",
+    "list": "outbox:list",
+    "preview": "outbox:preview",
+    "cancel": "outbox:cancel",
+    "resend": "outbox:resend",
 }
 
 

@@ -15,9 +15,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .exports import participants_csv, participants_xlsx, roster_csv, roster_xlsx
-from .import_forms import ColumnMappingForm, ParticipantUploadForm
-from .imports import (
+from ..exports import participants_csv, participants_xlsx, roster_csv, roster_xlsx
+from ..import_forms import ColumnMappingForm, ParticipantUploadForm
+from ..imports import (
     FIELDS,
     ImportFileError,
     ImportRowsError,
@@ -28,8 +28,8 @@ from .imports import (
     parse_upload,
     participants_import,
 )
-from .models import Delegation
-from .selectors import delegations_for_officer, participants_for_officer
+from ..models import Delegation
+from ..selectors import delegations_for_officer, participants_for_officer
 
 SESSION_PREFIX = "participant-import:"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -60,8 +60,10 @@ def import_upload(request, pk: int):
                 "mapping": guess_mapping(parsed.headers),
                 **parsed.as_dict(),
             }
-            return redirect("delegation_io:import_preview", pk=delegation.pk, token=token)
-    return render(request, "delegations/import/upload.html", {"delegation": delegation, "form": form, "fields": FIELDS})
+            return redirect("spreadsheets:import_preview", pk=delegation.pk, token=token)
+    return render(
+        request, "delegations/spreadsheets/upload.html", {"delegation": delegation, "form": form, "fields": FIELDS}
+    )
 
 
 def _render_preview(request, delegation, token, pending, *, mapping_form=None, results=None, status=200):
@@ -88,7 +90,7 @@ def _render_preview(request, delegation, token, pending, *, mapping_form=None, r
         "error_count": error_count,
         "can_confirm": not problems and results is not None and error_count == 0,
     }
-    return render(request, "delegations/import/preview.html", context, status=status)
+    return render(request, "delegations/spreadsheets/preview.html", context, status=status)
 
 
 @login_required
@@ -100,7 +102,7 @@ def import_preview(request, pk: int, token: str):
         if mapping_form.is_valid():
             pending["mapping"] = mapping_form.cleaned_data
             request.session[SESSION_PREFIX + token] = pending
-            return redirect("delegation_io:import_preview", pk=delegation.pk, token=token)
+            return redirect("spreadsheets:import_preview", pk=delegation.pk, token=token)
         return _render_preview(request, delegation, token, pending, mapping_form=mapping_form)
     return _render_preview(request, delegation, token, pending)
 
@@ -125,7 +127,7 @@ def import_confirm(request, pk: int, token: str):
         _("%(count)s participants were imported into %(delegation)s.")
         % {"count": len(members), "delegation": delegation.name},
     )
-    return redirect("delegation_io:import_upload", pk=delegation.pk)
+    return redirect("spreadsheets:import_upload", pk=delegation.pk)
 
 
 def _download(content: bytes, *, filename: str, content_type: str) -> HttpResponse:

@@ -15,11 +15,11 @@ from officers.history import history_entries
 from officers.roles import officer_required
 from officers.views import OfficerListView
 
-from . import services
-from .filters import DelegationFilter, ParticipantFilter
-from .forms import DelegationForm, MemberAddForm, MemberForm, ParticipantForm
-from .models import Delegation, DelegationMember, Participant
-from .selectors import delegations_for_officer, participants_for_officer, roster_for_delegation
+from .. import services
+from ..filters import DelegationFilter, ParticipantFilter
+from ..forms import DelegationForm, MemberAddForm, MemberForm, ParticipantForm
+from ..models import Delegation, DelegationMember, Participant
+from ..selectors import delegations_for_officer, participants_for_officer, roster_for_delegation
 
 
 def _form_page(request, form, *, title, cancel_url):
