@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("sw.js", service_worker, name="service_worker"),
     path("api/", include("visits.api_urls")),
+    path("health/", include("health.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("admin/login/", admin_login, name="admin_login"),
@@ -31,6 +32,9 @@ urlpatterns += i18n_patterns(
     path("", include("notifications.urls")),
     prefix_default_language=False,
 )
+
+# A database outage answers a friendly 503 page (health/views.py); other errors Django's 500.
+handler500 = "health.views.server_error"
 
 if settings.BENCH_CEILING_VIEW:
     urlpatterns.append(path("bench/ceiling/", bench_ceiling, name="bench_ceiling"))
