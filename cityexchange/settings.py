@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "privacy",
     "api",
     "demo",
+    "health",
 ]
 # The benchmark's app (bench/: its commands and the bare ceiling view at /bench/ceiling/) is
 # installed only while the benchmark runs (bench/run.py sets BENCH).
@@ -108,13 +109,30 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    # A database that stops answering fails a new connection in seconds instead of hanging the request.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"]["connect_timeout"] = env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+
 REDIS_URL = env.str("REDIS_URL", default="")
+# Redis is an accelerator and a mailbox, never the record: no request or on-commit hook may wait
+# on it for long. Connect and read timeouts on every connection (cache and broker), no retry
+# of a timed-out command, and a health check of pooled connections that sat idle.
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.5)
+REDIS_HEALTH_CHECK_INTERVAL = 25
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # health/cache.py: errors and timeouts are logged and answered as an empty cache.
+            "BACKEND": "health.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="cityexchange"),
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+                "retry_on_timeout": False,
+                "health_check_interval": REDIS_HEALTH_CHECK_INTERVAL,
+            },
         }
     }
 else:
@@ -184,8 +202,18 @@ CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    # A hung Redis fails a publish in about a second; the row stays queued for the sweep.
+    "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+    "socket_timeout": REDIS_SOCKET_TIMEOUT,
+    "retry_on_timeout": False,
+    "health_check_interval": REDIS_HEALTH_CHECK_INTERVAL,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing from a web process: one quick retry, then the caller gives up (notification_dispatch).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
@@ -216,7 +244,10 @@ FOLLOW_UP_REMINDER_DAYS = [7, 0, -7]
 # A scheduled message whose moment passed longer ago than this (beat down, feature new) is skipped.
 SCHEDULED_MESSAGE_CATCH_UP_HOURS = env.int("SCHEDULED_MESSAGE_CATCH_UP_HOURS", default=48)
 CELERY_BEAT_SCHEDULE = {
-    "notifications-sweep": {"task": "notifications.tasks.notification_sweep_task", "schedule": 60.0},
+    "notifications-sweep": {
+        "task": "notifications.tasks.notification_sweep_task",
+        "schedule": env.float("NOTIFICATION_SWEEP_INTERVAL_SECONDS", default=60.0),
+    },
     "itinerary-digests": {"task": "visits.tasks.itinerary_digests_queue_task", "schedule": 60.0},
     "scheduled-messages": {"task": "outcomes.tasks.scheduled_messages_queue_task", "schedule": 600.0},
     # Personal data past PERSONAL_DATA_RETENTION_DAYS (privacy/services.py), daily at 03:15 UTC.
@@ -264,6 +295,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # A load balancer probes the health endpoints over plain HTTP, behind the TLS proxy.
+    SECURE_REDIRECT_EXEMPT = [r"^health/"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("trips.offline_urls")),
     path("api/", include("api.urls")),
+    path("health/", include("health.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", include("accounts.urls")),
@@ -34,6 +35,9 @@ urlpatterns += i18n_patterns(
 
 if settings.BENCH:
     urlpatterns += [path("", include("bench.urls"))]
+
+# A database outage answers a friendly 503 page (health/views.py); other errors Django's 500.
+handler500 = "health.views.server_error"
 
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns

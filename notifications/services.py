@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import logging
 import smtplib
+import time
 import uuid
 
 from django.conf import settings
@@ -97,6 +98,9 @@ def notification_dispatch(notification_id: int) -> bool:
     """
     from .tasks import notification_send
 
+    global _broker_down_until
+    if time.monotonic() < _broker_down_until:
+        return False
     try:
         notification_send.apply_async(
             kwargs={"notification_id": notification_id},
@@ -104,9 +108,17 @@ def notification_dispatch(notification_id: int) -> bool:
             retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2},
         )
     except Exception as error:  # noqa: BLE001 - kombu raises several kinds; all mean "later"
+        # A publish to a hung broker costs its socket timeout; the rest of this batch (a
+        # visit's members, a sweep) should not pay it once each.
+        _broker_down_until = time.monotonic() + BROKER_RETRY_AFTER
         logger.warning("Notification %s stays queued for the sweep: %r", notification_id, error)
         return False
     return True
+
+
+# After a failed hand-over this process stops trying for a few seconds: the rows wait for the sweep.
+BROKER_RETRY_AFTER = 5.0
+_broker_down_until = 0.0
 
 
 @transaction.atomic

@@ -210,7 +210,10 @@ def _database_url() -> str:
 @pytest.fixture
 def broker(redis_server):
     """Point this process's Celery app at the private Redis, not eager, and put it back afterwards."""
+    from notifications import services
+
     redis_server.flush()
+    services._broker_down_until = 0.0  # a previous test's outage is not this one's
     saved = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
     celery_app.conf.broker_url = redis_server.url
     celery_app.conf.task_always_eager = False
