@@ -38,6 +38,7 @@ run: demo
 test: $(STAMP) chromium
 	$(VENV)/bin/ruff check .
 	DEBUG=true $(MANAGE) makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -8,11 +8,11 @@ from django.db import IntegrityError, transaction
 from delegations.models import DelegationMember
 from delegations.tests.factories import DelegationFactory, DelegationMemberFactory, ParticipantFactory
 from notifications.models import Notification
+from outcomes.tests.factories import FollowUpFactory
 from partners.models import City, Organisation
 from partners.tests.factories import CityFactory, NetworkMembershipFactory, OrganisationFactory
 from visits.models import StudyVisit
 from visits.tests.factories import (
-    FollowUpFactory,
     ItineraryItemFactory,
     ProgrammeFactory,
     StudyVisitFactory,

@@ -14,18 +14,11 @@ from delegations.models import Invitation
 from delegations.tests.factories import DelegationMemberFactory, ParticipantFactory
 from delegations.tokens import token_new
 from notifications.models import Notification
+from outcomes.tests.factories import FollowUpFactory, ItemNoteFactory, LessonFactory
 from partners.tests.factories import CityFactory, NetworkMembershipFactory, OrganisationFactory
 from trips.models import Accommodation, InvitationLetterTemplate, PersonalTravel
 from trips.services import calendar_feed_token_create
-from visits.tests.factories import (
-    FollowUpFactory,
-    ItemNoteFactory,
-    ItineraryItemFactory,
-    LessonFactory,
-    PublishedVisitFactory,
-    ThemeFactory,
-    VisitStopFactory,
-)
+from visits.tests.factories import ItineraryItemFactory, PublishedVisitFactory, ThemeFactory, VisitStopFactory
 
 PASSWORD = "Lantern-Quarry-41"
 

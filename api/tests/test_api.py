@@ -198,7 +198,7 @@ def test_visit_list_query_count_does_not_grow(admin_client, django_assert_num_qu
 
 @pytest.mark.parametrize("size", [1, 5])
 def test_follow_up_list_query_count_does_not_grow(admin_client, django_assert_num_queries, size):
-    from visits.tests.factories import FollowUpFactory
+    from outcomes.tests.factories import FollowUpFactory
 
     for _ in range(size):
         FollowUpFactory()

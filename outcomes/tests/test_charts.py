@@ -8,8 +8,9 @@ from django.urls import reverse
 
 from delegations.tests.factories import DelegationMemberFactory
 from outcomes.charts import PLOT_WIDTH, bar_chart, dashboard_for_officer
+from outcomes.tests.factories import FollowUpFactory
 from partners.tests.factories import NetworkMembershipFactory
-from visits.tests.factories import FollowUpFactory, StudyVisitFactory, ThemeFactory
+from visits.tests.factories import StudyVisitFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 

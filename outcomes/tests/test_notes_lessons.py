@@ -10,17 +10,10 @@ from django.urls import reverse
 from delegations.tests.factories import DelegationMemberFactory, ParticipantFactory
 from outcomes.models import ItemNote, Lesson
 from outcomes.services import follow_up_record_membership, lesson_create
+from outcomes.tests.factories import FollowUpFactory, ItemNoteFactory, LessonFactory
 from partners.models import NetworkMembership
 from partners.tests.factories import CityFactory, NetworkFactory, NetworkMembershipFactory, OrganisationFactory
-from visits.tests.factories import (
-    FollowUpFactory,
-    ItemNoteFactory,
-    ItineraryItemFactory,
-    LessonFactory,
-    PublishedVisitFactory,
-    StudyVisitFactory,
-    ThemeFactory,
-)
+from visits.tests.factories import ItineraryItemFactory, PublishedVisitFactory, StudyVisitFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,15 +9,9 @@ from pypdf import PdfReader
 
 from outcomes.models import FollowUp
 from outcomes.reports import static_file_fetcher, visit_report
+from outcomes.tests.factories import FollowUpFactory, ItemNoteFactory, LessonFactory
 from visits.models import StudyVisit, Theme
-from visits.tests.factories import (
-    FollowUpFactory,
-    ItemNoteFactory,
-    ItineraryItemFactory,
-    LessonFactory,
-    StudyVisitFactory,
-    ThemeFactory,
-)
+from visits.tests.factories import ItineraryItemFactory, StudyVisitFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 

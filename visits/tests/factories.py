@@ -3,7 +3,6 @@ import datetime as dt
 import factory
 
 from delegations.tests.factories import DelegationFactory
-from outcomes.models import FollowUp, ItemNote, Lesson
 from partners.tests.factories import CityFactory, OrganisationFactory
 from visits.models import ItineraryItem, Programme, StudyVisit, Theme, VisitStop
 
@@ -59,29 +58,3 @@ class ItineraryItemFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Meeting {n}")
     starts_at = dt.datetime(2019, 11, 4, 9, tzinfo=dt.UTC)
     ends_at = factory.LazyAttribute(lambda item: item.starts_at + dt.timedelta(hours=1))
-
-
-class FollowUpFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = FollowUp
-
-    visit = factory.SubFactory(StudyVisitFactory)
-    title = factory.Sequence(lambda n: f"Follow-up {n}")
-    owner_city = factory.SubFactory(CityFactory)
-
-
-class ItemNoteFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ItemNote
-
-    item = factory.SubFactory(ItineraryItemFactory)
-    discussed = factory.Sequence(lambda n: f"Discussion {n}")
-
-
-class LessonFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Lesson
-
-    visit = factory.SubFactory(StudyVisitFactory)
-    theme = factory.SubFactory(ThemeFactory)
-    title = factory.Sequence(lambda n: f"Lesson {n}")

@@ -10,8 +10,7 @@ from playwright.sync_api import expect
 
 from partners.tests.factories import CityFactory, OrganisationFactory
 from visits.models import ItineraryItem, StudyVisit
-
-from .factories import ProgrammeFactory
+from visits.tests.factories import ProgrammeFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from partners.models import City
 from partners.tests.factories import CityFactory, NetworkFactory, NetworkMembershipFactory, OrganisationFactory
-from visits.tests.factories import FollowUpFactory, ItineraryItemFactory, StudyVisitFactory, VisitStopFactory
+from visits.tests.factories import ItineraryItemFactory, StudyVisitFactory, VisitStopFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -73,15 +73,6 @@ def test_city_with_unknown_time_zone_is_refused_by_validation():
         city.full_clean()
 
     assert list(error.value.message_dict) == ["timezone"]
-
-
-def test_follow_up_with_two_owners_is_refused_by_validation():
-    follow_up = FollowUpFactory.build(
-        visit=StudyVisitFactory(), owner_city=CityFactory(), owner_organisation=OrganisationFactory()
-    )
-
-    with pytest.raises(ValidationError, match="exactly one owner"):
-        follow_up.full_clean()
 
 
 def test_membership_in_an_organisation_that_is_not_a_network_is_refused():

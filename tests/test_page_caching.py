@@ -12,13 +12,13 @@ from django.utils import timezone
 
 from delegations.tests.factories import DelegationMemberFactory, ParticipantFactory
 from outcomes.selectors import recent_changes_for_officer
+from outcomes.tests.factories import FollowUpFactory
 from partners.tests.factories import CityFactory, OrganisationFactory
 from trips.models import ItineraryLastSeen
 from trips.services import calendar_feed_token_create
 from visits.models import ItineraryItem
 from visits.pagecache import CSRF_PLACEHOLDER
 from visits.tests.factories import (
-    FollowUpFactory,
     ItineraryItemFactory,
     ProgrammeFactory,
     PublishedVisitFactory,

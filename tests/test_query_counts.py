@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from delegations.tests.factories import DelegationFactory, DelegationMemberFactory, ParticipantFactory
+from outcomes.tests.factories import FollowUpFactory
 from partners.tests.factories import CityFactory, NetworkMembershipFactory, OrganisationFactory
 from visits.tests.factories import (
-    FollowUpFactory,
     ItineraryItemFactory,
     ProgrammeFactory,
     StudyVisitFactory,

@@ -9,10 +9,10 @@ from django.utils import translation
 from delegations.models import DelegationMember
 from delegations.tests.factories import DelegationFactory, DelegationMemberFactory, ParticipantFactory
 from outcomes.models import FollowUp
+from outcomes.tests.factories import FollowUpFactory
 from partners.tests.factories import CityFactory, NetworkMembershipFactory, OrganisationFactory
 from visits.models import ItineraryItem, StudyVisit
 from visits.tests.factories import (
-    FollowUpFactory,
     ItineraryItemFactory,
     ProgrammeFactory,
     PublishedVisitFactory,

@@ -11,6 +11,7 @@ from delegations.tests.factories import DelegationMemberFactory, ParticipantFact
 from notifications.models import Notification
 from outcomes.models import FollowUp
 from outcomes.services import follow_up_reminders_queue, scheduled_messages_queue
+from outcomes.tests.factories import FollowUpFactory
 from partners.tests.factories import CityFactory
 from visits.models import ItineraryChange, ItineraryItem, StudyVisit
 from visits.services import (
@@ -25,7 +26,7 @@ from visits.services import (
     visit_reminders_queue,
     visit_unpublish,
 )
-from visits.tests.factories import FollowUpFactory, ItineraryItemFactory, StudyVisitFactory, VisitStopFactory
+from visits.tests.factories import ItineraryItemFactory, StudyVisitFactory, VisitStopFactory
 
 pytestmark = pytest.mark.django_db
 
