@@ -160,9 +160,14 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "accounts.adapter.InvitationOnlyAccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Limits live in the default cache (Redis when REDIS_URL is set, so all workers share them).
+# "login" counts every attempt per address and answers 429. "login_failed" counts failures
+# before the password is checked: over it even the right password is refused, with a form
+# error on the portal and 429 on the admin's sign-in (accounts/adapter.py). The portal and
+# the admin share this one form, so its limits are the admin's: 20 per address, 5 per account.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
+    "login_failed": "20/15m/ip,5/15m/key",
     "reset_password": "20/m/ip,5/m/key",
 }
 

@@ -1,8 +1,8 @@
 """The site's URLs: each app's routes, mounted by name (the project imports no views).
 
-Names without a namespace: ``home`` (the officer's dashboard, or a delegate's visits),
-``service_worker`` (``/sw.js``, at the root so it may control every page) and
-``admin_login`` (the admin's sign-in, before ``admin.site.urls``).
+Names without a namespace: ``home`` (the officer's dashboard, or a delegate's visits)
+and ``service_worker`` (``/sw.js``, at the root so it may control every page). The admin's
+sign-in is allauth's ``account_login`` (``accounts/apps.py`` wraps ``admin.site.login``).
 """
 
 from django.conf import settings
@@ -17,7 +17,6 @@ urlpatterns = [
     path("health/", include("health.urls")),
 ]
 urlpatterns += i18n_patterns(
-    path("admin/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("outcomes.dashboard_urls")),

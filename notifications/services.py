@@ -1,23 +1,23 @@
-"""Writing to the outbox and delivering one row.
+"""Writing to the outbox and handing its rows to Celery (the delivery is ``delivery.py``).
 
 Callers write a row inside their own transaction; the row is handed to Celery only
 after that transaction commits, so a rolled-back change sends nothing. The row, not the
 broker, is the record of what must be sent: a periodic sweep hands rows that a broker
 outage or a lost worker left behind to Celery again, and the claim (``queued`` ->
-``sending`` under a row lock) makes a second hand-over of the same row a no-op.
+``sending`` under a row lock, ``delivery.notification_claim``) makes a second hand-over
+of the same row a no-op.
 """
 
 import datetime as dt
 import functools
 import logging
-import smtplib
 import time
 import uuid
 
+from celery import signature
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -28,6 +28,8 @@ from .models import Notification
 logger = logging.getLogger(__name__)
 
 Status = Notification.Status
+
+NOTIFICATION_SEND_TASK = "notifications.tasks.notification_send"
 
 
 def notification_render(kind: str, *, language: str, context: dict) -> dict[str, str]:
@@ -96,14 +98,17 @@ def notification_dispatch(notification_id: int) -> bool:
     on-commit hook) or by the sweep task. Nothing is lost when it fails: the row stays
     ``queued`` and the sweep tries again.
     """
-    from .tasks import notification_send
+    # By name, not by import: tasks.py imports this module (the sweep task), so importing the
+    # task here, even inside the function, would close a cycle. The name resolves to the
+    # registered task (NotificationsConfig.ready imports tasks.py in every process), so
+    # CELERY_TASK_ALWAYS_EAGER still runs it in-process; ``send_task`` would ignore that.
+    send = signature(NOTIFICATION_SEND_TASK, kwargs={"notification_id": notification_id})
 
     global _broker_down_until
     if time.monotonic() < _broker_down_until:
         return False
     try:
-        notification_send.apply_async(
-            kwargs={"notification_id": notification_id},
+        send.apply_async(
             retry=True,
             retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2},
         )
@@ -119,123 +124,6 @@ def notification_dispatch(notification_id: int) -> bool:
 # After a failed hand-over this process stops trying for a few seconds: the rows wait for the sweep.
 BROKER_RETRY_AFTER = 5.0
 _broker_down_until = 0.0
-
-
-@transaction.atomic
-def notification_claim(notification_id: int) -> Notification | None:
-    """Lock a queued row that is due and mark it ``sending``; ``None`` if it is gone, not queued or not due."""
-    notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
-    if notification is None or notification.status != Status.QUEUED:
-        return None
-    if notification.next_attempt_at and notification.next_attempt_at > timezone.now():
-        return None
-    notification.status = Status.SENDING
-    notification.attempts += 1
-    notification.save(update_fields=["status", "attempts", "updated_at"])
-    return notification
-
-
-class TemporaryDeliveryError(Exception):
-    """The mail server could not take the message now; try again in ``retry_in`` seconds."""
-
-    def __init__(self, reason: str, *, retry_in: int):
-        super().__init__(reason)
-        self.retry_in = retry_in
-
-
-def notification_deliver(notification: Notification) -> Notification:
-    """Send a row that the caller has claimed (status ``sending``) and mark it sent or failed.
-
-    A 5xx answer marks the row failed with the reason. A 4xx answer or a connection error
-    puts the row back in the queue, not before its next attempt time (exponential
-    backoff), and raises :class:`TemporaryDeliveryError`; after
-    ``NOTIFICATION_MAX_ATTEMPTS`` attempts the row is marked failed instead.
-    """
-    try:
-        _message(notification).send()
-    except smtplib.SMTPResponseException as error:
-        reason = f"{error.smtp_code} {_text(error.smtp_error)}"
-        if error.smtp_code >= 500:
-            return _mark_failed(notification, reason)
-        return _mark_for_retry(notification, reason)
-    except smtplib.SMTPRecipientsRefused as error:
-        answers = list(error.recipients.values())
-        reason = "; ".join(f"{code} {_text(text)}" for code, text in answers)
-        if all(code >= 500 for code, _text_ in answers):
-            return _mark_failed(notification, reason)
-        return _mark_for_retry(notification, reason)
-    except (OSError, smtplib.SMTPException) as error:
-        return _mark_for_retry(notification, repr(error))
-    except Exception as error:
-        # A bad row (say, an unreadable attachment) would otherwise sit in "sending" for ever.
-        logger.exception("Notification %s cannot be sent", notification.pk)
-        return _mark_failed(notification, repr(error))
-    notification.status = Status.SENT
-    notification.sent_at = timezone.now()
-    notification.last_error = ""
-    notification.next_attempt_at = None
-    notification.save(update_fields=["status", "sent_at", "last_error", "next_attempt_at", "updated_at"])
-    return notification
-
-
-def _recipient(notification: Notification) -> str:
-    """``"Name" <address>``, the name one line and quoted, so quotes, commas or brackets in it
-    stay part of the name and never add a recipient or a header."""
-    name = " ".join(notification.to_name.split())
-    if not name:
-        return notification.to_email
-    quoted = name.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{quoted}" <{notification.to_email}>'
-
-
-def _message(notification: Notification) -> EmailMultiAlternatives:
-    domain = settings.SITE_URL.split("//")[-1].split("/")[0].split(":")[0] or "cityexchange"
-    message = EmailMultiAlternatives(
-        subject=notification.subject,
-        body=notification.body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[_recipient(notification)],
-        # The same row always carries the same Message-ID, so a receiver can drop a rare duplicate.
-        headers={"Message-ID": f"<notification-{notification.pk}@{domain}>"},
-    )
-    if notification.body_html:
-        message.attach_alternative(notification.body_html, "text/html")
-    for attachment in notification.attachments:
-        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
-    return message
-
-
-def _text(value) -> str:
-    return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
-
-
-def _mark_failed(notification: Notification, reason: str) -> Notification:
-    notification.status = Status.FAILED
-    notification.last_error = reason[:2000]
-    notification.next_attempt_at = None
-    notification.save(update_fields=["status", "last_error", "next_attempt_at", "updated_at"])
-    return notification
-
-
-def _mark_for_retry(notification: Notification, reason: str) -> Notification:
-    if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
-        return _mark_failed(
-            notification,
-            _("Gave up after %(attempts)d attempts: %(reason)s")
-            % {
-                "attempts": notification.attempts,
-                "reason": reason,
-            },
-        )
-    retry_in = min(
-        settings.NOTIFICATION_RETRY_BASE_SECONDS * 2 ** (notification.attempts - 1),
-        settings.NOTIFICATION_RETRY_MAX_SECONDS,
-    )
-    notification.status = Status.QUEUED
-    notification.last_error = reason[:2000]
-    notification.next_attempt_at = timezone.now() + dt.timedelta(seconds=retry_in)
-    notification.save(update_fields=["status", "last_error", "next_attempt_at", "updated_at"])
-    raise TemporaryDeliveryError(reason, retry_in=retry_in)
 
 
 def notification_sweep(*, now: dt.datetime | None = None, limit: int = 500) -> int:

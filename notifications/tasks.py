@@ -2,7 +2,8 @@
 
 from celery import shared_task
 
-from .services import TemporaryDeliveryError, notification_claim, notification_deliver, notification_sweep
+from .delivery import TemporaryDeliveryError, notification_claim, notification_deliver
+from .services import notification_sweep
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)

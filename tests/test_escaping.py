@@ -11,8 +11,8 @@ from django.urls import reverse
 from icalendar import Calendar
 from pypdf import PdfReader
 
+from notifications.delivery import notification_deliver
 from notifications.models import Notification
-from notifications.services import notification_deliver
 from tests.worlds import build_world
 from visits.services import visit_unpublish
 

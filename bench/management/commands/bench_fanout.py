@@ -22,8 +22,8 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from delegations.models import DelegationMember
+from notifications.delivery import _message
 from notifications.models import Notification
-from notifications.services import _message
 from visits.models import StudyVisit
 from visits.services import visit_publish
 
