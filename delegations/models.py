@@ -139,6 +139,12 @@ class Delegation(models.Model):
         return self.name
 
 
+class DelegationMemberQuerySet(models.QuerySet):
+    def visible_to_delegates(self):
+        """Members who see the visit and are seen by their co-delegates: invited or confirmed."""
+        return self.filter(status__in=DelegationMember.VISIBLE_STATUSES)
+
+
 class DelegationMember(models.Model):
     class Role(models.TextChoices):
         MEMBER = "member", _("Member")
@@ -153,6 +159,10 @@ class DelegationMember(models.Model):
         DECLINED = "declined", _("Declined")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
+    # Who travels (or may still): they see the visit, are shown to co-delegates, are invited and reported.
+    # Lookups through a relation (``delegation__members__status__in``) name this list too.
+    VISIBLE_STATUSES = (Status.INVITED, Status.CONFIRMED)
+
     delegation = models.ForeignKey(
         Delegation, verbose_name=_("delegation"), on_delete=models.CASCADE, related_name="members"
     )
@@ -166,6 +176,8 @@ class DelegationMember(models.Model):
     responded_at = models.DateTimeField(_("responded"), null=True, blank=True)
 
     history = HistoricalRecords()
+
+    objects = DelegationMemberQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("delegation member")

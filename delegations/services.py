@@ -17,7 +17,6 @@ from .models import Delegation, DelegationMember, Invitation, Participant
 from .tokens import token_hash, token_new
 
 INVITATION_VALID_FOR = dt.timedelta(days=14)
-INVITABLE_STATUSES = (DelegationMember.Status.INVITED, DelegationMember.Status.CONFIRMED)
 
 
 class InvitationState:
@@ -61,7 +60,7 @@ def delegation_member_invite(member: DelegationMember, *, by) -> Invitation:
         raise ValidationError(
             _("%(name)s has no email address: add one before sending an invitation.") % {"name": participant}
         )
-    if member.status not in INVITABLE_STATUSES:
+    if member.status not in DelegationMember.VISIBLE_STATUSES:
         raise ValidationError(
             _("%(name)s is marked %(status)s in this delegation: only invited or confirmed members can be invited.")
             % {"name": participant, "status": member.get_status_display().lower()}

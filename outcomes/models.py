@@ -1,5 +1,7 @@
 """What visits achieve: follow-ups, meeting notes and lessons learned."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -11,6 +13,16 @@ from partners.models import City, NetworkMembership, Organisation
 from visits.models import ItineraryItem, StudyVisit, Theme
 
 
+class FollowUpQuerySet(models.QuerySet):
+    def open(self):
+        """Follow-ups still to be done: open or in progress."""
+        return self.filter(status__in=FollowUp.OPEN_STATUSES)
+
+    def overdue(self, today: dt.date):
+        """Open follow-ups whose due date is before ``today``."""
+        return self.open().filter(due_on__lt=today)
+
+
 class FollowUp(models.Model):
     """A commitment made after a visit, owned by a person, an organisation or a city."""
 
@@ -19,6 +31,8 @@ class FollowUp(models.Model):
         IN_PROGRESS = "in_progress", _("In progress")
         DONE = "done", _("Done")
         DROPPED = "dropped", _("Dropped")
+
+    OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
 
     # Commitments outlive the visit record: a visit with follow-ups cannot be deleted, only cancelled.
     visit = models.ForeignKey(StudyVisit, verbose_name=_("visit"), on_delete=models.PROTECT, related_name="follow_ups")
@@ -61,6 +75,8 @@ class FollowUp(models.Model):
 
     history = HistoricalRecords(table_name="visits_historicalfollowup", m2m_fields=[themes])
 
+    objects = FollowUpQuerySet.as_manager()
+
     class Meta:
         db_table = "visits_followup"
         verbose_name = _("follow-up")
@@ -87,6 +103,10 @@ class FollowUp(models.Model):
     @property
     def owner(self):
         return self.owner_participant or self.owner_organisation or self.owner_city
+
+    def is_overdue_on(self, today: dt.date) -> bool:
+        """The row's own answer to ``FollowUp.objects.overdue(today)``."""
+        return self.status in self.OPEN_STATUSES and self.due_on is not None and self.due_on < today
 
     def clean(self):
         owners = [self.owner_participant_id, self.owner_organisation_id, self.owner_city_id]

@@ -23,8 +23,6 @@ from visits.models import ItineraryItem, StudyVisit, Theme
 
 from .models import FollowUp, ItemNote, Lesson
 
-REPORTED_MEMBER_STATUSES = (DelegationMember.Status.CONFIRMED, DelegationMember.Status.INVITED)
-
 
 @dataclass
 class ThemeSection:
@@ -46,12 +44,7 @@ class VisitReport:
 
     @property
     def overdue_follow_ups(self) -> list[FollowUp]:
-        return [follow_up for follow_up in self.follow_ups if follow_up_is_overdue(follow_up, today=self.today)]
-
-
-def follow_up_is_overdue(follow_up: FollowUp, *, today: dt.date) -> bool:
-    open_statuses = (FollowUp.Status.OPEN, FollowUp.Status.IN_PROGRESS)
-    return follow_up.status in open_statuses and follow_up.due_on is not None and follow_up.due_on < today
+        return [follow_up for follow_up in self.follow_ups if follow_up.is_overdue_on(self.today)]
 
 
 def visit_report(visit: StudyVisit, *, today: dt.date | None = None) -> VisitReport:
@@ -70,7 +63,7 @@ def visit_report(visit: StudyVisit, *, today: dt.date | None = None) -> VisitRep
     members = []
     if visit.delegation_id:
         members = list(
-            visit.delegation.members.filter(status__in=REPORTED_MEMBER_STATUSES)
+            visit.delegation.members.visible_to_delegates()
             .select_related("participant__organisation", "participant__home_city")
             .order_by("participant__last_name", "participant__first_name")
         )

@@ -34,8 +34,8 @@ def follow_up_reminders_queue(*, now: dt.datetime | None = None) -> int:
     offsets = settings.FOLLOW_UP_REMINDER_DAYS
     window = 2 + settings.SCHEDULED_MESSAGE_CATCH_UP_HOURS // 24
     follow_ups = (
-        FollowUp.objects.filter(
-            status__in=[FollowUp.Status.OPEN, FollowUp.Status.IN_PROGRESS],
+        FollowUp.objects.open()
+        .filter(
             owner_participant__isnull=False,
             due_on__gte=now.date() + dt.timedelta(days=min(offsets) - window),
             due_on__lte=now.date() + dt.timedelta(days=max(offsets) + 1),
