@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from delegations.models import Participant
 from delegations.tokens import token_new
+from officers.history import history_user_set
 from visits.models import StudyVisit
 
 from .models import Accommodation, CalendarFeedToken, InvitationLetterTemplate, ItineraryLastSeen, PersonalTravel
@@ -19,7 +20,7 @@ def calendar_feed_token_create(participant: Participant, *, by) -> tuple[Calenda
     Returns the row and the token; the token is not stored, so show it now or never.
     """
     Participant.objects.select_for_update().filter(pk=participant.pk).first()
-    calendar_feed_token_revoke(participant, by=by)
+    calendar_feed_token_revoke(participant)
     token, hashed = token_new()
     feed = CalendarFeedToken(participant=participant, token_hash=hashed, created_by=by)
     feed.full_clean()
@@ -28,7 +29,7 @@ def calendar_feed_token_create(participant: Participant, *, by) -> tuple[Calenda
 
 
 @transaction.atomic
-def calendar_feed_token_revoke(participant: Participant, *, by) -> int:
+def calendar_feed_token_revoke(participant: Participant) -> int:
     """Revoke the participant's calendar feed link: calendars subscribed to it stop updating."""
     return CalendarFeedToken.objects.filter(participant=participant, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
@@ -87,6 +88,7 @@ def itinerary_seen(visit: StudyVisit, *, participant: Participant) -> dt.datetim
 def personal_travel_save(travel: PersonalTravel, *, by) -> PersonalTravel:
     """Create or update one member's own travel leg (history records who changed it)."""
     travel.full_clean()
+    history_user_set(travel, by)
     travel.save()
     return travel
 
@@ -95,6 +97,7 @@ def personal_travel_save(travel: PersonalTravel, *, by) -> PersonalTravel:
 def accommodation_save(stay: Accommodation, *, by) -> Accommodation:
     """Create or update one member's hotel stay (history records who changed it)."""
     stay.full_clean()
+    history_user_set(stay, by)
     stay.save()
     return stay
 
@@ -103,5 +106,6 @@ def accommodation_save(stay: Accommodation, *, by) -> Accommodation:
 def invitation_letter_template_save(template: InvitationLetterTemplate, *, by) -> InvitationLetterTemplate:
     """Create or update a programme's invitation letter in one language."""
     template.full_clean()
+    history_user_set(template, by)
     template.save()
     return template
