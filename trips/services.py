@@ -57,31 +57,25 @@ def itinerary_look_record(
     return previous
 
 
-def itinerary_seen(visit: StudyVisit, *, participant: Participant) -> dt.datetime | None:
-    """Record that the participant opened the visit's itinerary now; return when they last had, if ever."""
+def itinerary_seen(visit: StudyVisit, *, participant: Participant) -> None:
+    """Record that the participant opened the visit's itinerary now (their last look)."""
     now = timezone.now()
     if connection.vendor == "postgresql":
         # One statement instead of a read and a write in a transaction: the page is opened often.
         table = connection.ops.quote_name(ItineraryLastSeen._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"WITH previous AS (SELECT seen_at FROM {table} WHERE visit_id = %s AND participant_id = %s) "  # noqa: S608
-                f"INSERT INTO {table} (visit_id, participant_id, seen_at) VALUES (%s, %s, %s) "
-                "ON CONFLICT (visit_id, participant_id) DO UPDATE SET seen_at = EXCLUDED.seen_at "
-                "RETURNING (SELECT seen_at FROM previous)",
-                [visit.pk, participant.pk, visit.pk, participant.pk, now],
+                f"INSERT INTO {table} (visit_id, participant_id, seen_at) VALUES (%s, %s, %s) "  # noqa: S608
+                "ON CONFLICT (visit_id, participant_id) DO UPDATE SET seen_at = EXCLUDED.seen_at",
+                [visit.pk, participant.pk, now],
             )
-            return cursor.fetchone()[0]
-    previous = (
-        ItineraryLastSeen.objects.filter(visit=visit, participant=participant).values_list("seen_at", flat=True).first()
-    )
+        return
     ItineraryLastSeen.objects.bulk_create(
         [ItineraryLastSeen(visit=visit, participant=participant, seen_at=now)],
         update_conflicts=True,
         unique_fields=["visit", "participant"],
         update_fields=["seen_at"],
     )
-    return previous
 
 
 @transaction.atomic

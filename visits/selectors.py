@@ -127,17 +127,6 @@ def with_itinerary_stamps(visits: QuerySet[StudyVisit], *, editor=False) -> Quer
     return visits.annotate(**stamps)
 
 
-def members_for_officer(user) -> QuerySet[DelegationMember]:
-    """Delegation members travelling on a visit of a programme the user manages."""
-    if not user.is_authenticated:
-        return DelegationMember.objects.none()
-    members = DelegationMember.objects.select_related("participant", "delegation")
-    if user.is_superuser:
-        return members
-    delegation_ids = StudyVisit.objects.filter(programme__officers=user).values("delegation_id")
-    return members.filter(delegation_id__in=delegation_ids)
-
-
 def themes_for_officer(user) -> QuerySet[Theme]:
     """Themes are shared by all programmes: every officer may see and edit them."""
     return Theme.objects.all() if is_officer(user) else Theme.objects.none()
