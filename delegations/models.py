@@ -6,12 +6,13 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from officers.models import TimeStampedModel
 from partners.models import City, Organisation
 
 from .tokens import token_hash_unusable
 
 
-class Participant(models.Model):
+class Participant(TimeStampedModel):
     class Profession(models.TextChoices):
         POLICE = "police", _("Police officer")
         SOCIAL_WORK = "social_work", _("Social worker")
@@ -72,8 +73,6 @@ class Participant(models.Model):
         editable=False,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords()
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from delegations.models import Participant
+from officers.models import TimeStampedModel
 from partners.models import City, NetworkMembership, Organisation
 from visits.models import ItineraryItem, StudyVisit, Theme
 
@@ -23,7 +24,7 @@ class FollowUpQuerySet(models.QuerySet):
         return self.open().filter(due_on__lt=today)
 
 
-class FollowUp(models.Model):
+class FollowUp(TimeStampedModel):
     """A commitment made after a visit, owned by a person, an organisation or a city."""
 
     class Status(models.TextChoices):
@@ -70,8 +71,6 @@ class FollowUp(models.Model):
         blank=True,
         related_name="follow_ups",
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(table_name="visits_historicalfollowup", m2m_fields=[themes])
 
@@ -114,7 +113,7 @@ class FollowUp(models.Model):
             raise ValidationError(_("Choose exactly one owner: a person, an organisation or a city."))
 
 
-class ItemNote(models.Model):
+class ItemNote(TimeStampedModel):
     """What was discussed at one itinerary item and who met whom, written by an officer or a delegate."""
 
     # A note only makes sense with its meeting: removing the item removes what was said there.
@@ -132,8 +131,6 @@ class ItemNote(models.Model):
         blank=True,
         related_name="item_notes",
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(table_name="visits_historicalitemnote")
 
@@ -147,7 +144,7 @@ class ItemNote(models.Model):
         return f"{self.item.title}: {self.discussed[:60]}"
 
 
-class Lesson(models.Model):
+class Lesson(TimeStampedModel):
     """A lesson learned on a visit, under one theme, optionally drawn from one itinerary item."""
 
     # Like follow-ups, lessons outlive the visit record: a visit with lessons is cancelled, not deleted.
@@ -172,8 +169,6 @@ class Lesson(models.Model):
         blank=True,
         related_name="lessons",
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(table_name="visits_historicallesson")
 
