@@ -21,6 +21,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from officers.history import history_user_set
 from partners.models import City, Organisation
 
 from .models import Delegation, DelegationMember, Participant
@@ -449,7 +450,7 @@ def participants_import(
             # Someone else saved the same email since the preview: report it, keep nothing.
             result.errors.extend(error.messages)
             raise ImportRowsError(results) from error
-        participant._history_user = by
+        history_user_set(participant, by)
         participant._change_reason = "imported"
         if participant.pk is None and getattr(by, "pk", None):
             participant.created_by = by
@@ -460,7 +461,7 @@ def participants_import(
             if values.get(name):
                 setattr(member, name, lookups.choices[name][_normalise(values[name])])
         member.full_clean()
-        member._history_user = by
+        history_user_set(member, by)
         member._change_reason = "imported"
         member.save()
         members.append(member)

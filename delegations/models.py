@@ -6,12 +6,13 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from officers.models import TimeStampedModel
 from partners.models import City, Organisation
 
 from .tokens import token_hash_unusable
 
 
-class Participant(models.Model):
+class Participant(TimeStampedModel):
     class Profession(models.TextChoices):
         POLICE = "police", _("Police officer")
         SOCIAL_WORK = "social_work", _("Social worker")
@@ -72,8 +73,6 @@ class Participant(models.Model):
         editable=False,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords()
 
@@ -139,6 +138,12 @@ class Delegation(models.Model):
         return self.name
 
 
+class DelegationMemberQuerySet(models.QuerySet):
+    def visible_to_delegates(self):
+        """Members who see the visit and are seen by their co-delegates: invited or confirmed."""
+        return self.filter(status__in=DelegationMember.VISIBLE_STATUSES)
+
+
 class DelegationMember(models.Model):
     class Role(models.TextChoices):
         MEMBER = "member", _("Member")
@@ -153,6 +158,10 @@ class DelegationMember(models.Model):
         DECLINED = "declined", _("Declined")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
+    # Who travels (or may still): they see the visit, are shown to co-delegates, are invited and reported.
+    # Lookups through a relation (``delegation__members__status__in``) name this list too.
+    VISIBLE_STATUSES = (Status.INVITED, Status.CONFIRMED)
+
     delegation = models.ForeignKey(
         Delegation, verbose_name=_("delegation"), on_delete=models.CASCADE, related_name="members"
     )
@@ -166,6 +175,8 @@ class DelegationMember(models.Model):
     responded_at = models.DateTimeField(_("responded"), null=True, blank=True)
 
     history = HistoricalRecords()
+
+    objects = DelegationMemberQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("delegation member")

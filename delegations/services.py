@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from notifications.services import notification_queue, notification_render
+from officers.history import history_user_set
 
 from .models import Delegation, DelegationMember, Invitation, Participant
 from .tokens import token_hash, token_new
 
 INVITATION_VALID_FOR = dt.timedelta(days=14)
-INVITABLE_STATUSES = (DelegationMember.Status.INVITED, DelegationMember.Status.CONFIRMED)
 
 
 class InvitationState:
@@ -61,7 +61,7 @@ def delegation_member_invite(member: DelegationMember, *, by) -> Invitation:
         raise ValidationError(
             _("%(name)s has no email address: add one before sending an invitation.") % {"name": participant}
         )
-    if member.status not in INVITABLE_STATUSES:
+    if member.status not in DelegationMember.VISIBLE_STATUSES:
         raise ValidationError(
             _("%(name)s is marked %(status)s in this delegation: only invited or confirmed members can be invited.")
             % {"name": participant, "status": member.get_status_display().lower()}
@@ -76,6 +76,7 @@ def delegation_member_invite(member: DelegationMember, *, by) -> Invitation:
     invitation.save()
     member.invited_at = invitation.created_at
     member._change_reason = "invitation sent"
+    history_user_set(member, by)
     member.full_clean()
     member.save()
 
@@ -132,10 +133,12 @@ def invitation_accept(invitation: Invitation, *, password: str):
     return user
 
 
-def _write(obj, fields: dict, m2m: dict | None = None):
+def _write(obj, fields: dict, m2m: dict | None = None, *, by):
+    """Set ``fields`` on ``obj``, validate the whole row, save it (its history naming ``by``), then its m2m sets."""
     for name, value in fields.items():
         setattr(obj, name, value)
     obj.full_clean()
+    history_user_set(obj, by)
     obj.save()
     for name, values in (m2m or {}).items():
         getattr(obj, name).set(values)
@@ -145,25 +148,25 @@ def _write(obj, fields: dict, m2m: dict | None = None):
 @transaction.atomic
 def participant_create(*, by, **fields) -> Participant:
     """Enter a person; until they join a roster only ``by`` (and admins) can see them."""
-    return _write(Participant(created_by=by), fields)
+    return _write(Participant(created_by=by), fields, by=by)
 
 
 @transaction.atomic
 def participant_update(participant: Participant, *, by, **fields) -> Participant:
     """Change a person's details."""
-    return _write(participant, fields)
+    return _write(participant, fields, by=by)
 
 
 @transaction.atomic
 def delegation_create(*, by, home_cities=(), **fields) -> Delegation:
     """Form a travelling group; until a visit takes it only ``by`` (and admins) can see it."""
-    return _write(Delegation(created_by=by), fields, {"home_cities": home_cities})
+    return _write(Delegation(created_by=by), fields, {"home_cities": home_cities}, by=by)
 
 
 @transaction.atomic
 def delegation_update(delegation: Delegation, *, by, home_cities=(), **fields) -> Delegation:
     """Change a delegation's name, head, notes or home cities."""
-    return _write(delegation, fields, {"home_cities": home_cities})
+    return _write(delegation, fields, {"home_cities": home_cities}, by=by)
 
 
 @transaction.atomic
@@ -174,7 +177,7 @@ def delegation_member_add(
     member = DelegationMember(delegation=delegation, participant=participant)
     if status == DelegationMember.Status.INVITED:
         member.invited_at = timezone.now()
-    return _write(member, {"role": role, "status": status})
+    return _write(member, {"role": role, "status": status}, by=by)
 
 
 @transaction.atomic
@@ -184,10 +187,11 @@ def delegation_member_update(member: DelegationMember, *, by, role: str, status:
     fields = {"role": role, "status": status}
     if status != previous and status in (DelegationMember.Status.CONFIRMED, DelegationMember.Status.DECLINED):
         fields["responded_at"] = timezone.now()
-    return _write(member, fields)
+    return _write(member, fields, by=by)
 
 
 @transaction.atomic
 def delegation_member_remove(member: DelegationMember, *, by) -> None:
-    """Take a participant off a roster (its history keeps the line)."""
+    """Take a participant off a roster (its history keeps the line, and who took it)."""
+    history_user_set(member, by)
     member.delete()

@@ -100,3 +100,14 @@ def history_entries(*histories: QuerySet, limit: int = 15) -> list[HistoryEntry]
         )
         for record, previous_record in records[:limit]
     ]
+
+
+def history_user_set(obj, by) -> None:
+    """Name ``by`` as who made the next change to ``obj`` (its save or delete) in its history.
+
+    Inside a request simple-history's middleware names the request's user; a service called
+    from a Celery task or a management command has no request, so it says so itself.
+    Without a saved user (``by=None``), the middleware's answer, if any, stands.
+    """
+    if getattr(by, "pk", None) is not None:
+        obj._history_user = by

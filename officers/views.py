@@ -61,12 +61,27 @@ class OfficerListView(OfficerRequiredMixin, ListView):
         return context
 
 
-def form_page(request, form, *, title: str, cancel_url: str, submit: str | None = None, intro: str = "", history=None):
-    """The shared form page (``includes/form_page.html``); 400 when a bound form has errors."""
+def form_page(
+    request,
+    form,
+    *,
+    title: str,
+    cancel_url: str,
+    submit: str | None = None,
+    intro: str = "",
+    history=None,
+    template: str = "includes/form_page.html",
+    extra: dict | None = None,
+):
+    """The shared form page; 400 when a bound form has errors.
+
+    ``template`` may extend ``includes/form_page.html`` with what one form needs (the city form's
+    list of time zones), given in ``extra``.
+    """
     context = {"form": form, "title": title, "cancel_url": cancel_url, "submit": submit or _("Save"), "intro": intro}
     return render(
         request,
-        "includes/form_page.html",
-        {**context, "history": history},
+        template,
+        {**context, "history": history, **(extra or {})},
         status=400 if form.is_bound and form.errors else 200,
     )

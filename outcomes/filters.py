@@ -29,6 +29,4 @@ class FollowUpFilter(django_filters.FilterSet):
     def only_overdue(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(
-            due_on__lt=timezone.localdate(), status__in=[FollowUp.Status.OPEN, FollowUp.Status.IN_PROGRESS]
-        )
+        return queryset.overdue(timezone.localdate())

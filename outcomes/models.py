@@ -1,5 +1,7 @@
 """What visits achieve: follow-ups, meeting notes and lessons learned."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -7,11 +9,22 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from delegations.models import Participant
+from officers.models import TimeStampedModel
 from partners.models import City, NetworkMembership, Organisation
 from visits.models import ItineraryItem, StudyVisit, Theme
 
 
-class FollowUp(models.Model):
+class FollowUpQuerySet(models.QuerySet):
+    def open(self):
+        """Follow-ups still to be done: open or in progress."""
+        return self.filter(status__in=FollowUp.OPEN_STATUSES)
+
+    def overdue(self, today: dt.date):
+        """Open follow-ups whose due date is before ``today``."""
+        return self.open().filter(due_on__lt=today)
+
+
+class FollowUp(TimeStampedModel):
     """A commitment made after a visit, owned by a person, an organisation or a city."""
 
     class Status(models.TextChoices):
@@ -19,6 +32,8 @@ class FollowUp(models.Model):
         IN_PROGRESS = "in_progress", _("In progress")
         DONE = "done", _("Done")
         DROPPED = "dropped", _("Dropped")
+
+    OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
 
     # Commitments outlive the visit record: a visit with follow-ups cannot be deleted, only cancelled.
     visit = models.ForeignKey(StudyVisit, verbose_name=_("visit"), on_delete=models.PROTECT, related_name="follow_ups")
@@ -56,10 +71,10 @@ class FollowUp(models.Model):
         blank=True,
         related_name="follow_ups",
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(table_name="visits_historicalfollowup", m2m_fields=[themes])
+
+    objects = FollowUpQuerySet.as_manager()
 
     class Meta:
         db_table = "visits_followup"
@@ -88,13 +103,17 @@ class FollowUp(models.Model):
     def owner(self):
         return self.owner_participant or self.owner_organisation or self.owner_city
 
+    def is_overdue_on(self, today: dt.date) -> bool:
+        """The row's own answer to ``FollowUp.objects.overdue(today)``."""
+        return self.status in self.OPEN_STATUSES and self.due_on is not None and self.due_on < today
+
     def clean(self):
         owners = [self.owner_participant_id, self.owner_organisation_id, self.owner_city_id]
         if sum(owner is not None for owner in owners) != 1:
             raise ValidationError(_("Choose exactly one owner: a person, an organisation or a city."))
 
 
-class ItemNote(models.Model):
+class ItemNote(TimeStampedModel):
     """What was discussed at one itinerary item and who met whom, written by an officer or a delegate."""
 
     # A note only makes sense with its meeting: removing the item removes what was said there.
@@ -112,8 +131,6 @@ class ItemNote(models.Model):
         blank=True,
         related_name="item_notes",
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(table_name="visits_historicalitemnote")
 
@@ -127,7 +144,7 @@ class ItemNote(models.Model):
         return f"{self.item.title}: {self.discussed[:60]}"
 
 
-class Lesson(models.Model):
+class Lesson(TimeStampedModel):
     """A lesson learned on a visit, under one theme, optionally drawn from one itinerary item."""
 
     # Like follow-ups, lessons outlive the visit record: a visit with lessons is cancelled, not deleted.
@@ -152,8 +169,6 @@ class Lesson(models.Model):
         blank=True,
         related_name="lessons",
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(table_name="visits_historicallesson")
 

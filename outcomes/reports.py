@@ -6,24 +6,18 @@ the follow-ups and where they stand.
 """
 
 import datetime as dt
-import mimetypes
 from dataclasses import dataclass, field
 from itertools import groupby
-from pathlib import Path
 
-from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.db.models import Prefetch
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from delegations.models import DelegationMember
 from partners.models import Organisation
 from visits.models import ItineraryItem, StudyVisit, Theme
+from visits.pdf import pdf_from_template
 
 from .models import FollowUp, ItemNote, Lesson
-
-REPORTED_MEMBER_STATUSES = (DelegationMember.Status.CONFIRMED, DelegationMember.Status.INVITED)
 
 
 @dataclass
@@ -46,12 +40,7 @@ class VisitReport:
 
     @property
     def overdue_follow_ups(self) -> list[FollowUp]:
-        return [follow_up for follow_up in self.follow_ups if follow_up_is_overdue(follow_up, today=self.today)]
-
-
-def follow_up_is_overdue(follow_up: FollowUp, *, today: dt.date) -> bool:
-    open_statuses = (FollowUp.Status.OPEN, FollowUp.Status.IN_PROGRESS)
-    return follow_up.status in open_statuses and follow_up.due_on is not None and follow_up.due_on < today
+        return [follow_up for follow_up in self.follow_ups if follow_up.is_overdue_on(self.today)]
 
 
 def visit_report(visit: StudyVisit, *, today: dt.date | None = None) -> VisitReport:
@@ -70,7 +59,7 @@ def visit_report(visit: StudyVisit, *, today: dt.date | None = None) -> VisitRep
     members = []
     if visit.delegation_id:
         members = list(
-            visit.delegation.members.filter(status__in=REPORTED_MEMBER_STATUSES)
+            visit.delegation.members.visible_to_delegates()
             .select_related("participant__organisation", "participant__home_city")
             .order_by("participant__last_name", "participant__first_name")
         )
@@ -127,30 +116,6 @@ def visit_report(visit: StudyVisit, *, today: dt.date | None = None) -> VisitRep
     )
 
 
-def static_file_fetcher():
-    """A WeasyPrint URL fetcher that reads our static files from disk and refuses every other URL."""
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class StaticFileFetcher(URLFetcher):
-        def fetch(self, url, headers=None):
-            static_prefix = settings.SITE_URL + settings.STATIC_URL
-            if not url.startswith(static_prefix):
-                raise ValueError(f"Only static files are available to the PDF, not {url}")
-            relative = url.removeprefix(static_prefix).split("?")[0].split("#")[0]
-            if ".." in Path(relative).parts:
-                raise ValueError(f"No static file {relative}")
-            path = Path(finders.find(relative) or Path(settings.STATIC_ROOT) / relative)
-            if not path.is_file():
-                raise ValueError(f"No static file {relative}")
-            mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mimetype})
-
-    return StaticFileFetcher()
-
-
 def visit_report_pdf(report: VisitReport) -> bytes:
-    """Render the report as a PDF with WeasyPrint (imported here: it is heavy to load)."""
-    from weasyprint import HTML
-
-    html = render_to_string("outcomes/report/report_pdf.html", {"report": report, "visit": report.visit})
-    return HTML(string=html, base_url=settings.SITE_URL + "/", url_fetcher=static_file_fetcher()).write_pdf()
+    """Render the report as a PDF (``visits.pdf``: WeasyPrint reading our static files from disk)."""
+    return pdf_from_template("outcomes/report/report_pdf.html", {"report": report, "visit": report.visit})

@@ -43,7 +43,7 @@ def open_follow_ups_for_officer(user, *, today: dt.date, limit: int = 20) -> tup
     overdue = Case(When(due_on__lt=today, then=Value(True)), default=Value(False), output_field=BooleanField())
     rows = (
         follow_ups_for_officer(user)
-        .filter(status__in=[FollowUp.Status.OPEN, FollowUp.Status.IN_PROGRESS])
+        .open()
         .annotate(
             is_overdue=overdue,
             rank=Window(RowNumber(), partition_by=[overdue], order_by=[F("due_on").asc(), F("pk").asc()]),

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from officers.history import history_user_set
 from partners.models import NetworkMembership
 from visits.models import StudyVisit
 from visits.services import (
@@ -34,8 +35,8 @@ def follow_up_reminders_queue(*, now: dt.datetime | None = None) -> int:
     offsets = settings.FOLLOW_UP_REMINDER_DAYS
     window = 2 + settings.SCHEDULED_MESSAGE_CATCH_UP_HOURS // 24
     follow_ups = (
-        FollowUp.objects.filter(
-            status__in=[FollowUp.Status.OPEN, FollowUp.Status.IN_PROGRESS],
+        FollowUp.objects.open()
+        .filter(
             owner_participant__isnull=False,
             due_on__gte=now.date() + dt.timedelta(days=min(offsets) - window),
             due_on__lte=now.date() + dt.timedelta(days=max(offsets) + 1),
@@ -73,6 +74,7 @@ def item_note_create(item, *, by, discussed: str, met_with: str = ""):
     """Record what was discussed at an itinerary item and who met whom."""
     note = ItemNote(item=item, author=by, discussed=discussed, met_with=met_with)
     note.full_clean()
+    history_user_set(note, by)
     note.save()
     return note
 
@@ -83,7 +85,7 @@ def item_note_update(note, *, by, discussed: str, met_with: str = ""):
     note.discussed = discussed
     note.met_with = met_with
     note.full_clean()
-    note._history_user = by
+    history_user_set(note, by)
     note.save()
     return note
 
@@ -93,6 +95,7 @@ def lesson_create(visit: StudyVisit, *, by, theme, title: str, body: str = "", i
     """Record a lesson learned on a visit under a theme."""
     lesson = Lesson(visit=visit, author=by, theme=theme, title=title, body=body, item=item)
     lesson.full_clean()
+    history_user_set(lesson, by)
     lesson.save()
     return lesson
 
@@ -105,7 +108,7 @@ def lesson_update(lesson, *, by, theme, title: str, body: str = "", item=None):
     lesson.body = body
     lesson.item = item
     lesson.full_clean()
-    lesson._history_user = by
+    history_user_set(lesson, by)
     lesson.save()
     return lesson
 
@@ -149,7 +152,7 @@ def follow_up_record_membership(
     membership.save()
     follow_up.resulting_membership = membership
     follow_up.full_clean()
-    follow_up._history_user = by
+    history_user_set(follow_up, by)
     follow_up._change_reason = "network membership recorded"
     follow_up.save()
     return follow_up
@@ -168,16 +171,16 @@ def _follow_up_owner_city(follow_up):
 @transaction.atomic
 def follow_up_create(visit: StudyVisit, *, by, themes=(), **fields) -> FollowUp:
     """Record a commitment made after ``visit``."""
-    return _write(FollowUp(visit=visit), fields, {"themes": themes})
+    return _write(FollowUp(visit=visit), fields, {"themes": themes}, by=by)
 
 
 @transaction.atomic
 def follow_up_update(follow_up: FollowUp, *, by, themes=(), **fields) -> FollowUp:
     """Change a follow-up: its owner, due date, status, outcome or themes."""
-    return _write(follow_up, fields, {"themes": themes})
+    return _write(follow_up, fields, {"themes": themes}, by=by)
 
 
 @transaction.atomic
 def follow_up_set_status(follow_up: FollowUp, *, by, status: str) -> FollowUp:
     """Move a follow-up to another column of the board."""
-    return _write(follow_up, {"status": status}, reason=f"status: {status}")
+    return _write(follow_up, {"status": status}, by=by, reason=f"status: {status}")

@@ -13,16 +13,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from officers.roles import officer_required
-from officers.views import OfficerListView, query_id
+from officers.views import OfficerListView, form_page, query_id
 
 from .filters import CityFilter, NetworkMembershipFilter, OrganisationFilter
 from .forms import CityForm, NetworkMembershipForm, OrganisationForm
 from .models import City, NetworkMembership, Organisation
-
-
-def _form_page(request, form, *, title, cancel_url, extra=None):
-    context = {"form": form, "title": title, "cancel_url": cancel_url, "submit": _("Save"), **(extra or {})}
-    return render(request, "partners/form_page.html", context, status=400 if form.errors else 200)
 
 
 class CityListView(OfficerListView):
@@ -52,11 +47,12 @@ def city_edit(request, pk: int | None = None):
         messages.success(request, _("City saved."))
         return redirect("partners:city_detail", city.pk)
     title = _("Edit %(name)s") % {"name": city.name} if city else _("New city")
-    return _form_page(
+    return form_page(
         request,
         form,
         title=title,
         cancel_url=reverse("partners:city_list"),
+        template="partners/form_page.html",
         extra={"time_zones": sorted(zoneinfo.available_timezones())},
     )
 
@@ -90,7 +86,7 @@ def organisation_edit(request, pk: int | None = None):
         messages.success(request, _("Organisation saved."))
         return redirect("partners:organisation_detail", organisation.pk)
     title = _("Edit %(name)s") % {"name": organisation.name} if organisation else _("New organisation")
-    return _form_page(request, form, title=title, cancel_url=reverse("partners:organisation_list"))
+    return form_page(request, form, title=title, cancel_url=reverse("partners:organisation_list"))
 
 
 class NetworkMembershipListView(OfficerListView):
@@ -115,4 +111,4 @@ def membership_edit(request, pk: int | None = None):
         messages.success(request, _("Network membership saved."))
         return redirect("partners:city_detail", membership.city_id)
     title = _("Edit network membership") if membership else _("New network membership")
-    return _form_page(request, form, title=title, cancel_url=reverse("partners:membership_list"))
+    return form_page(request, form, title=title, cancel_url=reverse("partners:membership_list"))

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from delegations.models import DelegationMember, Participant
 from notifications.services import notifications_erase_recipient
+from officers.history import history_user_set
 from outcomes.models import FollowUp
 from trips.models import CalendarFeedToken
 from visits.models import StudyVisit
@@ -88,6 +89,7 @@ def participant_erase(participant: Participant, *, by) -> Participant:
     participant.full_clean()
     participant.history.all().delete()
     participant._change_reason = "erased"
+    history_user_set(participant, by)
     participant.save()
     if user is not None:
         _end_sessions(user)

@@ -324,7 +324,7 @@ def test_participants_export_of_another_officer_leaves_out_this_programmes_peopl
 def test_revoked_calendar_feed_is_404(world):
     from trips.services import calendar_feed_token_revoke
 
-    calendar_feed_token_revoke(world.member.participant, by=world.officer)
+    calendar_feed_token_revoke(world.member.participant)
 
     assert Client().get(reverse("my:feed", args=[world.feed_token])).status_code == 404
 

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from delegations.models import Participant
 from delegations.tokens import token_hash_unusable
+from officers.models import TimeStampedModel
 from partners.models import City, validate_time_zone
 from visits.models import Programme, StudyVisit
 
@@ -74,7 +75,7 @@ class ItineraryLastSeen(models.Model):
         return f"{self.participant} – {self.visit}"
 
 
-class PersonalTravel(models.Model):
+class PersonalTravel(TimeStampedModel):
     """One member's own arrival or departure leg, with each end's time in its own zone."""
 
     class Direction(models.TextChoices):
@@ -102,8 +103,6 @@ class PersonalTravel(models.Model):
     arrives_at = models.DateTimeField(_("arrives at"))
     booking_reference = models.CharField(_("booking reference"), max_length=50, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(table_name="visits_historicalpersonaltravel")
 
@@ -134,7 +133,7 @@ class PersonalTravel(models.Model):
             raise ValidationError({"arrives_at": _("The arrival must come after the departure.")})
 
 
-class Accommodation(models.Model):
+class Accommodation(TimeStampedModel):
     """Where one member sleeps during a visit."""
 
     visit = models.ForeignKey(
@@ -151,8 +150,6 @@ class Accommodation(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     booking_reference = models.CharField(_("booking reference"), max_length=50, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(table_name="visits_historicalaccommodation")
 

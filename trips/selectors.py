@@ -11,7 +11,7 @@ from django.db.models import (
 from delegations.models import DelegationMember
 from delegations.tokens import token_hash
 from visits.models import StudyVisit
-from visits.selectors import VISIBLE_MEMBER_STATUSES, per_visit, with_itinerary_stamps
+from visits.selectors import per_visit, with_itinerary_stamps
 
 from .models import Accommodation, CalendarFeedToken, ItineraryLastSeen, PersonalTravel
 
@@ -23,7 +23,7 @@ def visits_for_participant(participant) -> QuerySet[StudyVisit]:
         .filter(
             status__in=[StudyVisit.Status.PUBLISHED, StudyVisit.Status.COMPLETED],
             delegation__members__participant=participant,
-            delegation__members__status__in=VISIBLE_MEMBER_STATUSES,
+            delegation__members__status__in=DelegationMember.VISIBLE_STATUSES,
         )
         .distinct()
     )
@@ -34,7 +34,8 @@ def co_delegates_for_visit(visit: StudyVisit) -> QuerySet[DelegationMember]:
     if visit.delegation_id is None:
         return DelegationMember.objects.none()
     return (
-        DelegationMember.objects.filter(delegation_id=visit.delegation_id, status__in=VISIBLE_MEMBER_STATUSES)
+        DelegationMember.objects.visible_to_delegates()
+        .filter(delegation_id=visit.delegation_id)
         .select_related("participant__organisation")
         .order_by("participant__last_name", "participant__first_name")
     )

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from delegations.models import Participant
 from delegations.tokens import token_new
+from officers.history import history_user_set
 from visits.models import StudyVisit
 
 from .models import Accommodation, CalendarFeedToken, InvitationLetterTemplate, ItineraryLastSeen, PersonalTravel
@@ -19,7 +20,7 @@ def calendar_feed_token_create(participant: Participant, *, by) -> tuple[Calenda
     Returns the row and the token; the token is not stored, so show it now or never.
     """
     Participant.objects.select_for_update().filter(pk=participant.pk).first()
-    calendar_feed_token_revoke(participant, by=by)
+    calendar_feed_token_revoke(participant)
     token, hashed = token_new()
     feed = CalendarFeedToken(participant=participant, token_hash=hashed, created_by=by)
     feed.full_clean()
@@ -28,7 +29,7 @@ def calendar_feed_token_create(participant: Participant, *, by) -> tuple[Calenda
 
 
 @transaction.atomic
-def calendar_feed_token_revoke(participant: Participant, *, by) -> int:
+def calendar_feed_token_revoke(participant: Participant) -> int:
     """Revoke the participant's calendar feed link: calendars subscribed to it stop updating."""
     return CalendarFeedToken.objects.filter(participant=participant, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
@@ -56,37 +57,32 @@ def itinerary_look_record(
     return previous
 
 
-def itinerary_seen(visit: StudyVisit, *, participant: Participant) -> dt.datetime | None:
-    """Record that the participant opened the visit's itinerary now; return when they last had, if ever."""
+def itinerary_seen(visit: StudyVisit, *, participant: Participant) -> None:
+    """Record that the participant opened the visit's itinerary now (their last look)."""
     now = timezone.now()
     if connection.vendor == "postgresql":
         # One statement instead of a read and a write in a transaction: the page is opened often.
         table = connection.ops.quote_name(ItineraryLastSeen._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"WITH previous AS (SELECT seen_at FROM {table} WHERE visit_id = %s AND participant_id = %s) "  # noqa: S608
-                f"INSERT INTO {table} (visit_id, participant_id, seen_at) VALUES (%s, %s, %s) "
-                "ON CONFLICT (visit_id, participant_id) DO UPDATE SET seen_at = EXCLUDED.seen_at "
-                "RETURNING (SELECT seen_at FROM previous)",
-                [visit.pk, participant.pk, visit.pk, participant.pk, now],
+                f"INSERT INTO {table} (visit_id, participant_id, seen_at) VALUES (%s, %s, %s) "  # noqa: S608
+                "ON CONFLICT (visit_id, participant_id) DO UPDATE SET seen_at = EXCLUDED.seen_at",
+                [visit.pk, participant.pk, now],
             )
-            return cursor.fetchone()[0]
-    previous = (
-        ItineraryLastSeen.objects.filter(visit=visit, participant=participant).values_list("seen_at", flat=True).first()
-    )
+        return
     ItineraryLastSeen.objects.bulk_create(
         [ItineraryLastSeen(visit=visit, participant=participant, seen_at=now)],
         update_conflicts=True,
         unique_fields=["visit", "participant"],
         update_fields=["seen_at"],
     )
-    return previous
 
 
 @transaction.atomic
 def personal_travel_save(travel: PersonalTravel, *, by) -> PersonalTravel:
     """Create or update one member's own travel leg (history records who changed it)."""
     travel.full_clean()
+    history_user_set(travel, by)
     travel.save()
     return travel
 
@@ -95,6 +91,7 @@ def personal_travel_save(travel: PersonalTravel, *, by) -> PersonalTravel:
 def accommodation_save(stay: Accommodation, *, by) -> Accommodation:
     """Create or update one member's hotel stay (history records who changed it)."""
     stay.full_clean()
+    history_user_set(stay, by)
     stay.save()
     return stay
 
@@ -103,5 +100,6 @@ def accommodation_save(stay: Accommodation, *, by) -> Accommodation:
 def invitation_letter_template_save(template: InvitationLetterTemplate, *, by) -> InvitationLetterTemplate:
     """Create or update a programme's invitation letter in one language."""
     template.full_clean()
+    history_user_set(template, by)
     template.save()
     return template

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from delegations.models import Delegation
+from officers.models import TimeStampedModel
 from partners.models import City, Organisation
 
 
@@ -84,7 +85,7 @@ class Theme(models.Model):
         return self.name
 
 
-class StudyVisit(models.Model):
+class StudyVisit(TimeStampedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -110,8 +111,6 @@ class StudyVisit(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     summary = models.TextField(_("summary"), blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(m2m_fields=[themes])
 
@@ -183,7 +182,7 @@ class VisitStop(models.Model):
                 )
 
 
-class ItineraryItem(models.Model):
+class ItineraryItem(TimeStampedModel):
     class Kind(models.TextChoices):
         MEETING = "meeting", _("Meeting")
         SITE_VISIT = "site_visit", _("Site visit")
@@ -215,8 +214,6 @@ class ItineraryItem(models.Model):
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="itinerary_items")
     description = models.TextField(_("description"), blank=True)
     notes_for_delegates = models.TextField(_("notes for delegates"), blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(m2m_fields=[host_organisations, themes])
 

@@ -1,4 +1,4 @@
-"""PDFs rendered with WeasyPrint: the delegate's itinerary pack and invitation letters.
+"""PDFs rendered with WeasyPrint: the delegate's itinerary pack, invitation letters and the visit report.
 
 WeasyPrint is imported only when a PDF is made (it is heavy). It reads stylesheets and
 images from disk through the staticfiles finders, never over HTTP from our own server.
@@ -14,12 +14,21 @@ from django.template.loader import render_to_string
 STATIC_BASE = "cityexchange-static:/"
 
 
+class NoStaticFile(ValueError):
+    pass
+
+
 def _static_path(url: str) -> Path | None:
+    """The file on disk behind a static URL; ``None`` for any other URL; ``NoStaticFile`` if there is none."""
     for prefix in (STATIC_BASE, settings.STATIC_URL):
         if url.startswith(prefix):
-            relative = url[len(prefix) :].lstrip("/").split("?", 1)[0]
-            found = finders.find(relative)
-            return Path(found) if found else None
+            relative = url[len(prefix) :].lstrip("/").split("?", 1)[0].split("#", 1)[0]
+            if ".." in Path(relative).parts:
+                raise NoStaticFile(f"No static file {relative}")
+            path = Path(finders.find(relative) or Path(settings.STATIC_ROOT) / relative)
+            if not path.is_file():
+                raise NoStaticFile(f"No static file {relative}")
+            return path
     return None
 
 

@@ -25,8 +25,6 @@ from partners.models import City, Organisation
 
 from .models import ItineraryItem, Programme, StudyVisit, Theme
 
-VISIBLE_MEMBER_STATUSES = (DelegationMember.Status.INVITED, DelegationMember.Status.CONFIRMED)
-
 
 def is_officer(user) -> bool:
     return roles.is_officer(user)
@@ -61,7 +59,7 @@ def visits_for_delegate(user) -> QuerySet[StudyVisit]:
         .filter(
             status__in=[StudyVisit.Status.PUBLISHED, StudyVisit.Status.COMPLETED],
             delegation__members__participant__user=user,
-            delegation__members__status__in=VISIBLE_MEMBER_STATUSES,
+            delegation__members__status__in=DelegationMember.VISIBLE_STATUSES,
         )
         .distinct()
     )
@@ -77,7 +75,7 @@ def visits_for_user(user) -> QuerySet[StudyVisit]:
     delegate_visits = Q(
         status__in=[StudyVisit.Status.PUBLISHED, StudyVisit.Status.COMPLETED],
         delegation__members__participant__user=user,
-        delegation__members__status__in=VISIBLE_MEMBER_STATUSES,
+        delegation__members__status__in=DelegationMember.VISIBLE_STATUSES,
     )
     ids = StudyVisit.objects.filter(officer_visits | delegate_visits).values("pk")
     return StudyVisit.objects.select_related("programme", "delegation").filter(pk__in=ids)
@@ -127,17 +125,6 @@ def with_itinerary_stamps(visits: QuerySet[StudyVisit], *, editor=False) -> Quer
             stamps[f"{name}_count"] = _table_stamp(model, "COUNT")
             stamps[f"{name}_last"] = _table_stamp(model, "MAX")
     return visits.annotate(**stamps)
-
-
-def members_for_officer(user) -> QuerySet[DelegationMember]:
-    """Delegation members travelling on a visit of a programme the user manages."""
-    if not user.is_authenticated:
-        return DelegationMember.objects.none()
-    members = DelegationMember.objects.select_related("participant", "delegation")
-    if user.is_superuser:
-        return members
-    delegation_ids = StudyVisit.objects.filter(programme__officers=user).values("delegation_id")
-    return members.filter(delegation_id__in=delegation_ids)
 
 
 def themes_for_officer(user) -> QuerySet[Theme]:

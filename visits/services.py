@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from delegations.models import DelegationMember, Participant
 from notifications.services import notification_queue, notification_render
+from officers.history import history_user_set
 from partners.models import City
 
 from . import emails
@@ -40,6 +41,7 @@ def visit_publish(visit: StudyVisit, *, by) -> StudyVisit:
     visit.published_at = timezone.now()
     visit.full_clean()
     visit._change_reason = "published"
+    history_user_set(visit, by)
     visit.save()
     # Edits made before publication are part of what is published, not news.
     visit.itinerary_changes.filter(digested_at__isnull=True).update(digested_at=visit.published_at)
@@ -60,6 +62,7 @@ def visit_unpublish(visit: StudyVisit, *, by) -> StudyVisit:
     visit.published_at = None
     visit.full_clean()
     visit._change_reason = "unpublished"
+    history_user_set(visit, by)
     visit.save()
     visit.itinerary_changes.filter(digested_at__isnull=True).delete()
     return visit
@@ -135,6 +138,7 @@ def itinerary_item_create(visit: StudyVisit, *, by, **fields) -> ItineraryItem:
     item = ItineraryItem(visit=visit, **fields)
     item.full_clean()
     item._change_reason = "created"
+    history_user_set(item, by)
     item.save()
     for name, values in m2m.items():
         getattr(item, name).set(values)
@@ -157,6 +161,7 @@ def itinerary_item_update(item: ItineraryItem, *, by, **fields) -> ItineraryItem
         setattr(item, name, value)
     item.full_clean()
     item._change_reason = "updated"
+    history_user_set(item, by)
     item.save()
     for name, values in m2m.items():
         getattr(item, name).set(values)
@@ -172,13 +177,17 @@ def itinerary_item_cancel(item: ItineraryItem, *, by) -> ItineraryItem:
     return itinerary_item_update(item, by=by, status=ItineraryItem.Status.CANCELLED)
 
 
-def _write(obj, fields: dict, m2m: dict | None = None, *, reason: str = ""):
-    """Set ``fields`` on ``obj``, validate the whole row, save it and then its many-to-many sets."""
+def _write(obj, fields: dict, m2m: dict | None = None, *, by=None, reason: str = ""):
+    """Set ``fields`` on ``obj``, validate the whole row, save it and then its many-to-many sets.
+
+    On a model with history, the records of the save and of the sets name ``by`` and ``reason``.
+    """
     for name, value in fields.items():
         setattr(obj, name, value)
     obj.full_clean()
     if reason:
         obj._change_reason = reason
+    history_user_set(obj, by)
     obj.save()
     for name, values in (m2m or {}).items():
         getattr(obj, name).set(values)
@@ -201,7 +210,7 @@ def programme_create(
 
 
 @transaction.atomic
-def programme_update(programme: Programme, *, by, supporters=(), partner_networks=(), **fields) -> Programme:
+def programme_update(programme: Programme, *, supporters=(), partner_networks=(), **fields) -> Programme:
     """Change a programme's name, organiser, description, supporters, networks or reminder days."""
     return _write(programme, fields, {"supporters": supporters, "partner_networks": partner_networks})
 
@@ -209,19 +218,19 @@ def programme_update(programme: Programme, *, by, supporters=(), partner_network
 @transaction.atomic
 def visit_create(*, by, programme: Programme, themes=(), **fields) -> StudyVisit:
     """Create a draft visit in ``programme``."""
-    return _write(StudyVisit(programme=programme, status=StudyVisit.Status.DRAFT), fields, {"themes": themes})
+    return _write(StudyVisit(programme=programme, status=StudyVisit.Status.DRAFT), fields, {"themes": themes}, by=by)
 
 
 @transaction.atomic
 def visit_update(visit: StudyVisit, *, by, themes=(), **fields) -> StudyVisit:
     """Change a visit's details; its status changes only through publish and unpublish."""
     fields.pop("status", None)
-    return _write(visit, fields, {"themes": themes})
+    return _write(visit, fields, {"themes": themes}, by=by)
 
 
 @transaction.atomic
 def visit_stop_create(
-    visit: StudyVisit, *, by, city: City, arrives_on: dt.date, departs_on: dt.date, position: int | None = None
+    visit: StudyVisit, *, city: City, arrives_on: dt.date, departs_on: dt.date, position: int | None = None
 ) -> VisitStop:
     """Add a host city to a visit, by default after the last one."""
     if position is None:
@@ -231,13 +240,13 @@ def visit_stop_create(
 
 
 @transaction.atomic
-def visit_stop_update(stop: VisitStop, *, by, **fields) -> VisitStop:
+def visit_stop_update(stop: VisitStop, **fields) -> VisitStop:
     """Change a host city's city, order or dates."""
     return _write(stop, fields)
 
 
 @transaction.atomic
-def visit_stop_delete(stop: VisitStop, *, by) -> None:
+def visit_stop_delete(stop: VisitStop) -> None:
     """Remove a host city from its visit; the itinerary items there stay."""
     stop.delete()
 
@@ -252,6 +261,7 @@ def itinerary_item_duplicate(item: ItineraryItem, *, by) -> ItineraryItem:
         copy,
         {"title": _("%(title)s (copy)") % {"title": item.title}, "status": ItineraryItem.Status.REQUESTED},
         {"host_organisations": list(item.host_organisations.all()), "themes": list(item.themes.all())},
+        by=by,
         reason="duplicated",
     )
     _change_record(copy, action=ItineraryChange.Action.ADDED, before=None, by=by)
@@ -264,6 +274,7 @@ def itinerary_item_delete(item: ItineraryItem, *, by) -> None:
     item = ItineraryItem.objects.select_for_update().select_related("city", "visit").get(pk=item.pk)
     if item.status != ItineraryItem.Status.CANCELLED:
         _change_record(item, action=ItineraryChange.Action.DELETED, before=_item_snapshot(item), by=by)
+    history_user_set(item, by)
     item.delete()
 
 
@@ -473,6 +484,7 @@ def visit_clone(visit: StudyVisit, *, by, title: str, starts_on: dt.date) -> Stu
             "summary": visit.summary,
         },
         {"themes": list(visit.themes.all())},
+        by=by,
         reason="cloned",
     )
     for stop in visit.stops.select_related("city"):
@@ -504,12 +516,13 @@ def visit_clone(visit: StudyVisit, *, by, title: str, starts_on: dt.date) -> Stu
                 "notes_for_delegates": item.notes_for_delegates,
             },
             {"host_organisations": list(item.host_organisations.all()), "themes": list(item.themes.all())},
+            by=by,
             reason="cloned",
         )
     return clone
 
 
 @transaction.atomic
-def theme_save(theme: Theme | None, *, by, **fields) -> Theme:
+def theme_save(theme: Theme | None, **fields) -> Theme:
     """Create a theme (``theme`` is None) or change one."""
     return _write(theme or Theme(), fields)

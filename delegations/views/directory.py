@@ -13,18 +13,13 @@ from django.views.decorators.http import require_POST
 
 from officers.history import history_entries
 from officers.roles import officer_required
-from officers.views import OfficerListView
+from officers.views import OfficerListView, form_page
 
 from .. import services
 from ..filters import DelegationFilter, ParticipantFilter
 from ..forms import DelegationForm, MemberAddForm, MemberForm, ParticipantForm
 from ..models import Delegation, DelegationMember, Participant
 from ..selectors import delegations_for_officer, participants_for_officer, roster_for_delegation
-
-
-def _form_page(request, form, *, title, cancel_url):
-    context = {"form": form, "title": title, "cancel_url": cancel_url, "submit": _("Save")}
-    return render(request, "includes/form_page.html", context, status=400 if form.errors else 200)
 
 
 class ParticipantListView(OfficerListView):
@@ -63,7 +58,7 @@ def participant_edit(request, pk: int | None = None):
         messages.success(request, _("Participant saved."))
         return redirect("delegations:participant_detail", participant.pk)
     title = _("Edit %(name)s") % {"name": participant.full_name} if participant else _("New participant")
-    return _form_page(request, form, title=title, cancel_url=reverse("delegations:participant_list"))
+    return form_page(request, form, title=title, cancel_url=reverse("delegations:participant_list"))
 
 
 class DelegationListView(OfficerListView):
@@ -114,7 +109,7 @@ def delegation_edit(request, pk: int | None = None):
         messages.success(request, _("Delegation saved."))
         return redirect("delegations:delegation_detail", delegation.pk)
     title = _("Edit %(name)s") % {"name": delegation.name} if delegation else _("New delegation")
-    return _form_page(request, form, title=title, cancel_url=reverse("delegations:delegation_list"))
+    return form_page(request, form, title=title, cancel_url=reverse("delegations:delegation_list"))
 
 
 @officer_required

@@ -8,9 +8,10 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from outcomes.models import FollowUp
-from outcomes.reports import static_file_fetcher, visit_report
+from outcomes.reports import visit_report
 from outcomes.tests.factories import FollowUpFactory, ItemNoteFactory, LessonFactory
 from visits.models import StudyVisit, Theme
+from visits.pdf import STATIC_BASE, _fetcher_class
 from visits.tests.factories import ItineraryItemFactory, StudyVisitFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
@@ -108,14 +109,14 @@ def test_report_groups_meetings_and_lessons_under_their_theme():
     assert sections["Prevention"].items == []
 
 
-def test_static_file_fetcher_refuses_anything_but_static_files(settings):
-    fetcher = static_file_fetcher()
+def test_static_file_fetcher_refuses_anything_but_static_files():
+    fetcher = _fetcher_class()()
 
-    with pytest.raises(ValueError, match="Only static files"):
+    with pytest.raises(ValueError, match="Only the project's static files"):
         fetcher.fetch("http://example.org/evil.css")
     with pytest.raises(ValueError, match="No static file"):
-        fetcher.fetch(f"{settings.SITE_URL}/static/../cityexchange/settings.py")
-    response = fetcher.fetch(f"{settings.SITE_URL}/static/css/report-pdf.css")
+        fetcher.fetch(f"{STATIC_BASE}../cityexchange/settings.py")
+    response = fetcher.fetch(f"{STATIC_BASE}css/report-pdf.css")
     assert response.read().startswith(b"/* The visit report")
 
 

@@ -17,8 +17,6 @@ from ..forms import FollowUpForm, FollowUpStatusForm
 from ..models import FollowUp
 from ..selectors import follow_ups_for_officer
 
-OPEN_STATUSES = [FollowUp.Status.OPEN, FollowUp.Status.IN_PROGRESS]
-
 
 @officer_required
 def follow_up_board(request):
@@ -33,7 +31,7 @@ def follow_up_board(request):
     follow_ups = list(filterset.qs[:400])
     today = timezone.localdate()
     for follow_up in follow_ups:
-        follow_up.is_overdue = bool(follow_up.due_on and follow_up.due_on < today and follow_up.status in OPEN_STATUSES)
+        follow_up.is_overdue = follow_up.is_overdue_on(today)
     columns = [(value, label, [f for f in follow_ups if f.status == value]) for value, label in FollowUp.Status.choices]
     return render(
         request,

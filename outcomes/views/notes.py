@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from officers.forms import add_service_errors
 from visits.models import ItineraryItem
 from visits.selectors import visits_for_delegate, visits_for_officer
 
@@ -33,14 +34,6 @@ def _notes_url(role: str) -> str:
 
 def _may_edit(request, role: str, obj) -> bool:
     return role == OFFICER or obj.author_id == request.user.pk
-
-
-def _add_form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field_name, errors in error.message_dict.items():
-            form.add_error(field_name if field_name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -70,7 +63,7 @@ def visit_notes(request, pk: int, role: str = OFFICER):
                         item=data["item"],
                     )
                 except ValidationError as error:
-                    _add_form_errors(lesson_form, error)
+                    add_service_errors(lesson_form, error)
                 else:
                     messages.success(request, _("The lesson was saved."))
                     return redirect(_notes_url(role), pk=visit.pk)
@@ -129,7 +122,7 @@ def lesson_edit(request, pk: int, lesson_pk: int, role: str = OFFICER):
                 lesson, by=request.user, theme=data["theme"], title=data["title"], body=data["body"], item=data["item"]
             )
         except ValidationError as error:
-            _add_form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The lesson was saved."))
             return redirect(_notes_url(role), pk=visit.pk)
@@ -158,7 +151,7 @@ def follow_up_membership(request, pk: int):
                 notes=data["notes"],
             )
         except ValidationError as error:
-            _add_form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The network membership was recorded."))
             return redirect("outcomes:visit_report", pk=follow_up.visit_id)

@@ -332,7 +332,7 @@ def test_feed_with_a_wrong_token_answers_404(client, visit):
 
 def test_feed_with_a_revoked_token_answers_404(client, visit, delegate):
     _feed, token = calendar_feed_token_create(delegate[1], by=delegate[0])
-    calendar_feed_token_revoke(delegate[1], by=delegate[0])
+    calendar_feed_token_revoke(delegate[1])
 
     response = client.get(reverse("my:feed", args=[token]))
 

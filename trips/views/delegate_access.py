@@ -107,7 +107,7 @@ def member_feed(request, pk: int, member_pk: int):
     member = _visit_member(visit, member_pk)
     action = request.POST.get("action")
     if action == "revoke":
-        calendar_feed_token_revoke(member.participant, by=request.user)
+        calendar_feed_token_revoke(member.participant)
         messages.success(request, _("The calendar link of %(name)s is revoked.") % {"name": member.participant})
     elif action == "create":
         _feed, token = calendar_feed_token_create(member.participant, by=request.user)

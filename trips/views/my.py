@@ -273,7 +273,7 @@ def calendar_settings(request):
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "revoke":
-            calendar_feed_token_revoke(participant, by=request.user)
+            calendar_feed_token_revoke(participant)
             messages.success(request, _("Your calendar link is revoked: calendars subscribed to it stop updating."))
         elif action == "create":
             _feed, token = calendar_feed_token_create(participant, by=request.user)

@@ -49,7 +49,7 @@ def programme_edit(request, pk: int):
     programme = get_object_or_404(programmes_for_officer(request.user), pk=pk)
     form = ProgrammeForm(request.POST or None, instance=programme)
     if form.is_valid():
-        services.programme_update(programme, by=request.user, **form.cleaned_data)
+        services.programme_update(programme, **form.cleaned_data)
         messages.success(request, _("Programme saved."))
         return redirect("visits:programme_detail", programme.pk)
     return form_page(

@@ -30,7 +30,7 @@ def theme_edit(request, pk: int | None = None):
     theme = get_object_or_404(themes_for_officer(request.user), pk=pk) if pk else None
     form = ThemeForm(request.POST or None, instance=theme)
     if form.is_valid():
-        services.theme_save(theme, by=request.user, **form.cleaned_data)
+        services.theme_save(theme, **form.cleaned_data)
         messages.success(request, _("Theme saved."))
         return redirect("visits:theme_list")
     title = _("Edit theme %(name)s") % {"name": theme.name} if theme else _("New theme")

@@ -229,7 +229,7 @@ def stop_create(request, pk: int):
     form = VisitStopForm(request.POST, instance=VisitStop(visit=visit), prefix="stop")
     if form.is_valid():
         try:
-            services.visit_stop_create(visit, by=request.user, **form.cleaned_data)
+            services.visit_stop_create(visit, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -247,7 +247,7 @@ def stop_edit(request, pk: int, stop_pk: int):
     stop = _officer_stop(request, pk, stop_pk)
     form = VisitStopForm(request.POST or None, instance=stop)
     if form.is_valid():
-        services.visit_stop_update(stop, by=request.user, **form.cleaned_data)
+        services.visit_stop_update(stop, **form.cleaned_data)
         messages.success(request, _("Host city saved."))
         return redirect(reverse("visits:visit_detail", args=[pk]) + "#host-cities")
     return form_page(
@@ -262,6 +262,6 @@ def stop_edit(request, pk: int, stop_pk: int):
 @require_POST
 def stop_delete(request, pk: int, stop_pk: int):
     stop = _officer_stop(request, pk, stop_pk)
-    services.visit_stop_delete(stop, by=request.user)
+    services.visit_stop_delete(stop)
     messages.success(request, _("Host city removed."))
     return redirect(reverse("visits:visit_detail", args=[pk]) + "#host-cities")
