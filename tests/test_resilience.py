@@ -66,10 +66,15 @@ def _worker_env(*, redis_url: str, smtp_port: int, db_url: str | None = None, **
 
 
 @pytest.fixture
-def web(broker, smtp_server, collected_static, tmp_path):
-    """gunicorn over the test database, with the private Redis as cache and broker."""
+def web(django_db_setup, broker, smtp_server, collected_static, tmp_path):
+    """gunicorn over the test database, with the private Redis as cache and broker.
+
+    These tests are about Redis, not PostgreSQL: the database's connect timeout is generous
+    here, so a loaded machine's slow first connection is not mistaken for an outage.
+    """
     server = Gunicorn(
-        env=_worker_env(redis_url=broker.url, smtp_port=smtp_server.port), log_path=tmp_path / "gunicorn.log"
+        env=_worker_env(redis_url=broker.url, smtp_port=smtp_server.port, DATABASE_CONNECT_TIMEOUT="15"),
+        log_path=tmp_path / "gunicorn.log",
     )
     server.start()
     yield server
