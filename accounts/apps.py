@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class AccountsConfig(AppConfig):
-    """Sign-in: the allauth adapter, session lifetime and its sign-in receiver, the admin's sign-in."""
+    """Sign-in: the allauth adapter, session lifetime, the language that follows a person, the admin's sign-in."""
 
     name = "accounts"
     verbose_name = "Accounts"
@@ -12,9 +12,10 @@ class AccountsConfig(AppConfig):
         from django.contrib import admin
         from django.contrib.auth.signals import user_logged_in
 
-        from .receivers import start_session_clocks
+        from .receivers import language_follow_user, start_session_clocks
 
         user_logged_in.connect(start_session_clocks, dispatch_uid="accounts_start_session_clocks")
+        user_logged_in.connect(language_follow_user, dispatch_uid="accounts_language_follow_user")
 
         # The admin's sign-in is allauth's page (and so its rate limits, see adapter.py): an
         # anonymous visitor is sent there with ``next``; a signed-in user who is not active

@@ -2,7 +2,13 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
+from django.urls import get_script_prefix, is_valid_path
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+from accounts.language import language_cookie_set, url_in_language
 
 SIGNED_IN_AT = "cityexchange_signed_in_at"
 LAST_SEEN_AT = "cityexchange_last_seen_at"
@@ -38,3 +44,43 @@ class SessionLifetimeMiddleware:
             if LAST_SEEN_AT not in session or now - last_seen_at >= LAST_SEEN_RESOLUTION:
                 session[LAST_SEEN_AT] = now
         return self.get_response(request)
+
+
+# Set by the sign-in receiver (receivers.language_follow_user) for the response to carry.
+LANGUAGE_AFTER_SIGN_IN = "_cityexchange_language_after_sign_in"
+
+
+class LanguageMiddleware:
+    """Unprefixed pages in the person's language; sign-in brings their own language.
+
+    ``LocaleMiddleware`` with ``prefix_default_language=False`` takes every unprefixed URL as
+    English. Here an unprefixed GET whose page exists in another language is redirected there
+    when the person's language (the language cookie, else the browser's Accept-Language) is
+    that one. At sign-in the receiver names the account's language (see
+    ``services.language_for_user``): the response sets the cookie and, when it redirects to a
+    page of the site, to that page in this language. Reads no database row.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("GET", "HEAD") and not translation.get_language_from_path(request.path_info):
+            language = translation.get_language_from_request(request)
+            if language != settings.LANGUAGE_CODE:
+                with translation.override(language):
+                    exists = is_valid_path(f"/{language}{request.path_info}", getattr(request, "urlconf", None))
+                if exists:
+                    script_prefix = get_script_prefix()
+                    path = request.get_full_path().replace(script_prefix, f"{script_prefix}{language}/", 1)
+                    response = HttpResponseRedirect(path)
+                    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+                    return response
+        response = self.get_response(request)
+        language = getattr(request, LANGUAGE_AFTER_SIGN_IN, None)
+        if language:
+            language_cookie_set(response, language)
+            location = response.get("Location", "")
+            if response.status_code in (301, 302, 303, 307, 308) and location.startswith("/"):
+                response["Location"] = url_in_language(location, language)
+        return response

@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/", include("accounts.language_urls")),
     path("", include("trips.offline_urls")),
     path("api/", include("api.urls")),
     path("health/", include("health.urls")),
