@@ -157,6 +157,23 @@ def participant_update(participant: Participant, *, by, **fields) -> Participant
     return _write(participant, fields, by=by)
 
 
+# What a person may correct on their own record (the /my/ profile page); the rest is the officers'.
+PARTICIPANT_OWN_FIELDS = ("dietary_needs", "accessibility_needs", "emergency_contact_name", "emergency_contact_phone")
+
+
+@transaction.atomic
+def participant_own_record_update(participant: Participant, *, by, **fields) -> Participant:
+    """A person corrects their own needs and emergency contact (``PARTICIPANT_OWN_FIELDS`` only).
+
+    ``by`` (their login) is named in the history, so officers see who changed what on the
+    participant page.
+    """
+    unknown = set(fields) - set(PARTICIPANT_OWN_FIELDS)
+    if unknown:
+        raise ValueError(f"not the person's own fields: {sorted(unknown)}")
+    return _write(participant, fields, by=by)
+
+
 @transaction.atomic
 def delegation_create(*, by, home_cities=(), **fields) -> Delegation:
     """Form a travelling group; until a visit takes it only ``by`` (and admins) can see it."""

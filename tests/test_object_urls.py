@@ -99,6 +99,7 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
     "my:travel_edit": ObjectUrl(lambda w: {"pk": w.visit.pk, "travel_pk": w.travel.pk}, owner=DELEGATE),
     "my:stay_create": ObjectUrl(_visit, owner=DELEGATE),
     "my:stay_edit": ObjectUrl(lambda w: {"pk": w.visit.pk, "stay_pk": w.stay.pk}, owner=DELEGATE),
+    "my:letter_pdf": ObjectUrl(lambda w: {"pk": w.visit.pk, "language": "en"}, owner=DELEGATE),
     "my:feed": ObjectUrl(lambda w: {"token": w.feed_token}, owner=TOKEN),
     "my:invitation_accept": ObjectUrl(lambda w: {"token": w.invitation_token}, owner=TOKEN),
     "outcomes:my_visit_notes": ObjectUrl(_visit, owner=DELEGATE),

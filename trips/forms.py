@@ -1,4 +1,4 @@
-"""Forms for a member's own travel and hotel, and for the programme's invitation letters."""
+"""Forms for a member's own travel, hotel and record, and for the programme's invitation letters."""
 
 import datetime as dt
 import zoneinfo
@@ -8,6 +8,8 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
+from delegations.models import Participant
+from delegations.services import PARTICIPANT_OWN_FIELDS
 from officers.forms import form_helper
 
 from .models import LETTER_PLACEHOLDERS, Accommodation, InvitationLetterTemplate, PersonalTravel
@@ -123,6 +125,23 @@ class InvitationLetterTemplateForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         names = ", ".join(f"{{{name}}}" for name in LETTER_PLACEHOLDERS)
         self.fields["body"].help_text = _("Placeholders you can use: %(names)s") % {"names": names}
+        self.helper = form_helper(submit=_("Save"), submit_name="save")
+
+
+class OwnRecordForm(forms.ModelForm):
+    """A delegate's own needs and emergency contact, as the officers and hosts will read them."""
+
+    class Meta:
+        model = Participant
+        fields = list(PARTICIPANT_OWN_FIELDS)
+        widgets = {
+            "dietary_needs": forms.Textarea(attrs={"rows": 2}),
+            "accessibility_needs": forms.Textarea(attrs={"rows": 2}),
+            "emergency_contact_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         self.helper = form_helper(submit=_("Save"), submit_name="save")
 
 

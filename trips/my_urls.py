@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import my
+from .views import my, profile
 
 app_name = "my"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("visits/<int:pk>/travel/<int:travel_pk>/", my.travel_edit, name="travel_edit"),
     path("visits/<int:pk>/hotel/new/", my.stay_edit, name="stay_create"),
     path("visits/<int:pk>/hotel/<int:stay_pk>/", my.stay_edit, name="stay_edit"),
+    path("profile/", profile.profile, name="profile"),
+    path("visits/<int:pk>/letter-<str:language>.pdf", profile.letter_pdf, name="letter_pdf"),
     path("calendar/", my.calendar_settings, name="calendar"),
     path("calendar/<str:token>.ics", my.feed, name="feed"),
     path("invitation/<str:token>/", my.invitation_accept, name="invitation_accept"),

@@ -9,23 +9,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 from django.views.decorators.http import require_POST
 
 from delegations.models import DelegationMember, Invitation
 from delegations.services import delegation_member_invite, invitation_state
 from officers.forms import add_service_errors
 from visits.models import StudyVisit
-from visits.pdf import pdf_from_template
 from visits.selectors import programmes_for_officer, visits_for_officer
 
 from ..forms import AccommodationForm, InvitationLetterTemplateForm, PersonalTravelForm
+from ..letters import letter_pdf_response
 from ..models import Accommodation, CalendarFeedToken, InvitationLetterTemplate, PersonalTravel
 from ..services import calendar_feed_token_create, calendar_feed_token_revoke, invitation_letter_template_save
 from .my import own_record_edit
@@ -150,38 +147,12 @@ def member_stay_edit(request, pk: int, member_pk: int, stay_pk: int | None = Non
     )
 
 
-def letter_values(visit: StudyVisit, participant) -> dict[str, str]:
-    """The values of the letter placeholders for one participant, in the active language."""
-    stops = visit.stops.select_related("city").order_by("position")
-    return {
-        "participant_name": participant.full_name,
-        "participant_position": participant.position,
-        "participant_organisation": participant.organisation.name if participant.organisation_id else "",
-        "visit_title": visit.title,
-        "visit_starts_on": formats.date_format(visit.starts_on, "j F Y"),
-        "visit_ends_on": formats.date_format(visit.ends_on, "j F Y"),
-        "host_cities": ", ".join(stop.city.name for stop in stops),
-        "programme_name": visit.programme.name,
-        "organiser_name": visit.programme.organiser.name,
-        "today": formats.date_format(timezone.localdate(), "j F Y"),
-    }
-
-
 @login_required
 def member_letter_pdf(request, pk: int, member_pk: int, language: str):
     visit = _officer_visit(request, pk)
     member = _visit_member(visit, member_pk)
     template = get_object_or_404(InvitationLetterTemplate, programme_id=visit.programme_id, language=language)
-    with override(language):
-        subject, body = template.fill(letter_values(visit, member.participant))
-        pdf = pdf_from_template(
-            "trips/delegate_access/letter_pdf.html",
-            {"visit": visit, "subject": subject, "body": body, "template": template, "language": language},
-        )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    filename = slugify(f"invitation-{member.participant.full_name}-{language}")
-    response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
-    return response
+    return letter_pdf_response(visit, member.participant, template)
 
 
 @login_required
