@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("", include("visits.urls")),
     path("", include("visits.outbox_urls")),
     path("my/", include("trips.my_urls")),
+    path("", include("trips.check_in_urls")),
     path("", include("trips.delegate_access_urls")),
     path("", include("outcomes.urls")),
     path("", include("delegations.urls")),

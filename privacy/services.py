@@ -16,7 +16,7 @@ from delegations.models import DelegationMember, Participant
 from notifications.services import notifications_erase_recipient
 from officers.history import history_user_set
 from outcomes.models import FollowUp
-from trips.models import CalendarFeedToken
+from trips.models import CalendarFeedToken, CheckIn, CheckInLink
 from visits.models import StudyVisit
 
 SENSITIVE_FIELDS = ("dietary_needs", "accessibility_needs", "emergency_contact_name", "emergency_contact_phone")
@@ -57,6 +57,16 @@ def participant_export_data(participant: Participant) -> dict:
             {"title": follow_up.title, "status": follow_up.status, "due_on": str(follow_up.due_on or "")}
             for follow_up in FollowUp.objects.filter(owner_participant=participant)
         ],
+        "check_ins": [
+            {
+                "visit": check_in.visit.title,
+                "status": check_in.status,
+                "message": check_in.message,
+                "place": check_in.place,
+                "at": check_in.created_at.isoformat(),
+            }
+            for check_in in CheckIn.objects.filter(participant=participant).select_related("visit").order_by("pk")
+        ],
         "history": [
             {"changed_at": record.history_date.isoformat(), "type": record.history_type}
             for record in participant.history.all()
@@ -74,9 +84,9 @@ def participant_erase(participant: Participant, *, by) -> Participant:
     """Anonymise a person while keeping the counts reports rely on.
 
     Blanks every personal field, drops the change history that still holds them, disables
-    and unlinks the login and ends its sessions, revokes their calendar feed links and
-    anonymises the outbox rows addressed to them (queued ones are cancelled). Roster rows,
-    follow-ups and visits stay.
+    and unlinks the login and ends its sessions, revokes their calendar feed links, deletes
+    their safety check-ins and check-in links and anonymises the outbox rows addressed to them
+    (queued ones are cancelled). Roster rows, follow-ups and visits stay.
     """
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
     user = participant.user
@@ -100,6 +110,8 @@ def participant_erase(participant: Participant, *, by) -> Participant:
         user.save()
         user.emailaddress_set.all().delete()
     CalendarFeedToken.objects.filter(participant=participant, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    CheckIn.objects.filter(participant=participant).delete()
+    CheckInLink.objects.filter(participant=participant).delete()
     for address in addresses:
         notifications_erase_recipient(address)
     return participant
@@ -121,10 +133,15 @@ def participants_past_retention(today: dt.date | None = None):
 
 @transaction.atomic
 def sensitive_data_purge(*, today: dt.date | None = None) -> int:
-    """Clear dietary, accessibility and emergency-contact data kept past the retention period.
+    """Clear dietary, accessibility and emergency-contact data kept past the retention period, and
+    delete the safety check-ins (and check-in links) of visits that ended before it.
 
     Returns how many participants were cleared. Their history rows keep no copy.
     """
+    today = today or timezone.localdate()
+    cutoff = today - dt.timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
+    CheckIn.objects.filter(visit__ends_on__lt=cutoff).delete()
+    CheckInLink.objects.filter(request__visit__ends_on__lt=cutoff).delete()
     count = 0
     ids = list(participants_past_retention(today).values_list("pk", flat=True))
     for participant in Participant.objects.select_for_update().filter(pk__in=ids):

@@ -200,7 +200,10 @@ TARGETS = {
     "my_lesson_add": Target("delegate", _visit("outcomes:my_visit_notes"), has_field="lesson-theme"),
     "my_note_edit": Target("delegate", lambda w: reverse("outcomes:my_note_edit", args=[w.visit.pk, w.note.pk])),
     "my_lesson_edit": Target("delegate", lambda w: reverse("outcomes:my_lesson_edit", args=[w.visit.pk, w.lesson.pk])),
-    # The invitation link (nobody signed in yet)
+    "my_check_in": Target("delegate", _visit("check_ins:mine"), has_field="message"),
+    "check_in_request": Target("officer", _visit("check_ins:request"), has_field="scope"),
+    # The links that need no sign-in (nobody signed in yet)
+    "check_in_answer": Target("anonymous", lambda w: reverse("check_ins:answer", args=[w.check_in_token])),
     "invitation_accept": Target("anonymous", lambda w: reverse("my:invitation_accept", args=[w.invitation_token])),
 }
 

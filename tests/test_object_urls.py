@@ -105,6 +105,11 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
     "outcomes:my_visit_notes": ObjectUrl(_visit, owner=DELEGATE),
     "outcomes:my_note_edit": ObjectUrl(lambda w: {"pk": w.visit.pk, "note_pk": w.note.pk}, owner=DELEGATE),
     "outcomes:my_lesson_edit": ObjectUrl(lambda w: {"pk": w.visit.pk, "lesson_pk": w.lesson.pk}, owner=DELEGATE),
+    # Safety check-ins
+    "check_ins:mine": ObjectUrl(_visit, owner=DELEGATE),
+    "check_ins:answer": ObjectUrl(lambda w: {"token": w.check_in_token}, owner=TOKEN),
+    "check_ins:board": ObjectUrl(_visit),
+    "check_ins:request": ObjectUrl(_visit),
     # The officer's delegate access
     "delegate_access:visit_delegates": ObjectUrl(_visit),
     "delegate_access:invite": ObjectUrl(_member, method="POST"),

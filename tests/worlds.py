@@ -16,7 +16,7 @@ from delegations.tokens import token_new
 from notifications.models import Notification
 from outcomes.tests.factories import FollowUpFactory, ItemNoteFactory, LessonFactory
 from partners.tests.factories import CityFactory, NetworkMembershipFactory, OrganisationFactory
-from trips.models import Accommodation, InvitationLetterTemplate, PersonalTravel
+from trips.models import Accommodation, CheckIn, CheckInLink, CheckInRequest, InvitationLetterTemplate, PersonalTravel
 from trips.services import calendar_feed_token_create
 from visits.tests.factories import ItineraryItemFactory, PublishedVisitFactory, ThemeFactory, VisitStopFactory
 
@@ -47,6 +47,7 @@ class World:
     theme: object
     feed_token: str
     invitation_token: str
+    check_in_token: str
 
 
 def user_with_email(email: str):
@@ -110,6 +111,15 @@ def build_world() -> World:
     Invitation.objects.create(
         member=member, token_hash=hashed, sent_by=officer, expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=7)
     )
+    check_in_token, hashed = token_new()
+    CheckInLink.objects.create(
+        request=CheckInRequest.objects.create(
+            visit=visit, by=officer, expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
+        ),
+        participant=participant,
+        token_hash=hashed,
+    )
+    CheckIn.objects.create(visit=visit, participant=participant, status=CheckIn.Status.SAFE, place="Nashville")
     return World(
         officer=officer,
         other_officer=other_officer,
@@ -133,6 +143,7 @@ def build_world() -> World:
         theme=theme,
         feed_token=feed_token,
         invitation_token=invitation_token,
+        check_in_token=check_in_token,
     )
 
 

@@ -3,7 +3,16 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from trips.models import Accommodation, CalendarFeedToken, InvitationLetterTemplate, ItineraryLastSeen, PersonalTravel
+from trips.models import (
+    Accommodation,
+    CalendarFeedToken,
+    CheckIn,
+    CheckInLink,
+    CheckInRequest,
+    InvitationLetterTemplate,
+    ItineraryLastSeen,
+    PersonalTravel,
+)
 
 
 @admin.register(CalendarFeedToken)
@@ -51,3 +60,31 @@ class InvitationLetterTemplateAdmin(SimpleHistoryAdmin):
     search_fields = ["programme__name", "subject", "body"]
     list_select_related = ["programme"]
     autocomplete_fields = ["programme"]
+
+
+@admin.register(CheckInRequest)
+class CheckInRequestAdmin(admin.ModelAdmin):
+    list_display = ["visit", "scope", "city", "by", "created_at", "expires_at"]
+    list_filter = ["scope"]
+    search_fields = ["visit__title"]
+    list_select_related = ["visit", "city", "by"]
+    autocomplete_fields = ["visit", "city", "by"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(CheckInLink)
+class CheckInLinkAdmin(admin.ModelAdmin):
+    list_display = ["request", "participant", "used_at"]
+    search_fields = ["participant__first_name", "participant__last_name", "request__visit__title"]
+    list_select_related = ["request__visit", "participant"]
+    autocomplete_fields = ["request", "participant"]
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(admin.ModelAdmin):
+    list_display = ["participant", "visit", "status", "place", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["participant__first_name", "participant__last_name", "visit__title", "message"]
+    list_select_related = ["participant", "visit"]
+    autocomplete_fields = ["visit", "participant", "request", "city"]
+    date_hierarchy = "created_at"

@@ -11,8 +11,16 @@ from django.utils.translation import gettext_lazy as _
 from delegations.models import Participant
 from delegations.services import PARTICIPANT_OWN_FIELDS
 from officers.forms import form_helper
+from partners.models import City
 
-from .models import LETTER_PLACEHOLDERS, Accommodation, InvitationLetterTemplate, PersonalTravel
+from .models import (
+    LETTER_PLACEHOLDERS,
+    Accommodation,
+    CheckIn,
+    CheckInRequest,
+    InvitationLetterTemplate,
+    PersonalTravel,
+)
 
 
 @cache
@@ -176,4 +184,36 @@ class InvitationPasswordForm(forms.Form):
                 password_validation.validate_password(first, person)
             except forms.ValidationError as error:
                 self.add_error("password1", error)
+        return cleaned
+
+
+class CheckInForm(forms.Form):
+    """A delegate's answer: the button they tap is the status; a message is optional."""
+
+    status = forms.ChoiceField(choices=CheckIn.Status.choices, widget=forms.HiddenInput)
+    message = forms.CharField(
+        label=_("Message (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CheckInRequestForm(forms.Form):
+    """Ask every delegate of the visit, or those the itinerary puts in one of its host cities now."""
+
+    scope = forms.ChoiceField(
+        label=_("Ask"), choices=CheckInRequest.Scope.choices, initial=CheckInRequest.Scope.ALL, widget=forms.RadioSelect
+    )
+    city = forms.ModelChoiceField(label=_("City"), queryset=City.objects.none(), required=False)
+
+    def __init__(self, *args, visit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["city"].queryset = City.objects.filter(visit_stops__visit=visit).distinct().order_by("name")
+        self.helper = form_helper(submit=_("Send the check-in request"), submit_name="send")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("scope") == CheckInRequest.Scope.CITY and not cleaned.get("city"):
+            self.add_error("city", _("Choose the city whose delegates you are asking."))
         return cleaned

@@ -238,3 +238,105 @@ class InvitationLetterTemplate(models.Model):
             return str(values.get(match.group(1), match.group(0)))
 
         return LETTER_PLACEHOLDER_RE.sub(replace, self.subject), LETTER_PLACEHOLDER_RE.sub(replace, self.body)
+
+
+class CheckInRequest(models.Model):
+    """An officer asks a visit's delegates (all, or those the itinerary puts in one city) whether they are safe."""
+
+    class Scope(models.TextChoices):
+        ALL = "all", _("Every delegate")
+        CITY = "city", _("The delegates in one city now")
+
+    visit = models.ForeignKey(
+        StudyVisit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="check_in_requests"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    scope = models.CharField(_("to"), max_length=10, choices=Scope.choices, default=Scope.ALL)
+    city = models.ForeignKey(
+        City, verbose_name=_("city"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+
+    class Meta:
+        verbose_name = _("check-in request")
+        verbose_name_plural = _("check-in requests")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(scope="all", city__isnull=True) | models.Q(scope="city", city__isnull=False),
+                name="trips_checkinrequest_city_with_scope",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.visit} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class CheckInLink(models.Model):
+    """One addressed delegate's one-time link to answer a request; only its token's hash is kept."""
+
+    request = models.ForeignKey(
+        CheckInRequest, verbose_name=_("request"), on_delete=models.CASCADE, related_name="links"
+    )
+    participant = models.ForeignKey(
+        Participant, verbose_name=_("participant"), on_delete=models.CASCADE, related_name="check_in_links"
+    )
+    token_hash = models.CharField(
+        _("token hash"), max_length=64, unique=True, editable=False, default=token_hash_unusable
+    )
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("check-in link")
+        verbose_name_plural = _("check-in links")
+        constraints = [
+            models.UniqueConstraint(fields=["request", "participant"], name="trips_checkinlink_one_per_person"),
+        ]
+
+    def __str__(self):
+        return f"{self.request} · {self.participant}"
+
+
+class CheckIn(models.Model):
+    """A delegate says they are safe or need help, from where the itinerary has them then."""
+
+    class Status(models.TextChoices):
+        SAFE = "safe", _("Safe")
+        NEEDS_HELP = "needs_help", _("Needs help")
+
+    visit = models.ForeignKey(StudyVisit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="check_ins")
+    participant = models.ForeignKey(
+        Participant, verbose_name=_("participant"), on_delete=models.CASCADE, related_name="check_ins"
+    )
+    request = models.ForeignKey(
+        CheckInRequest,
+        verbose_name=_("request"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="check_ins",
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    message = models.TextField(_("message"), blank=True, max_length=1000)
+    place = models.CharField(_("where the itinerary had them"), max_length=200, blank=True)
+    city = models.ForeignKey(
+        City, verbose_name=_("city"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["visit", "participant", "-created_at"], name="trips_checkin_latest")]
+
+    def __str__(self):
+        return f"{self.participant} · {self.get_status_display()}"

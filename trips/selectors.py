@@ -1,4 +1,8 @@
-"""Reads for a delegate's pages and calendar feed: their visits, co-delegates, own travel and hotels."""
+"""Reads for a delegate's pages and calendar feed: their visits, co-delegates, own travel and hotels;
+where the itinerary has each delegate now, and the officer's check-in board."""
+
+import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import (
     Count,
@@ -10,10 +14,19 @@ from django.db.models import (
 
 from delegations.models import DelegationMember
 from delegations.tokens import token_hash
-from visits.models import StudyVisit
-from visits.selectors import per_visit, with_itinerary_stamps
+from partners.models import City
+from visits.models import ItineraryItem, StudyVisit
+from visits.selectors import itinerary_for_visit, per_visit, with_itinerary_stamps
 
-from .models import Accommodation, CalendarFeedToken, ItineraryLastSeen, PersonalTravel
+from .models import (
+    Accommodation,
+    CalendarFeedToken,
+    CheckIn,
+    CheckInLink,
+    CheckInRequest,
+    ItineraryLastSeen,
+    PersonalTravel,
+)
 
 
 def visits_for_participant(participant) -> QuerySet[StudyVisit]:
@@ -69,3 +82,118 @@ def with_delegate_stamps(visits: QuerySet[StudyVisit], *, participant) -> QueryS
         stamps[f"{name}_count"] = per_visit(model, Count("pk"), participant=participant)
         stamps[f"{name}_latest"] = per_visit(model, Max("updated_at"), participant=participant)
     return with_itinerary_stamps(visits).annotate(**stamps)
+
+
+@dataclass(frozen=True)
+class WhereNow:
+    """Where the itinerary has a delegate: a place to show, and its city when one is known."""
+
+    place: str
+    city: City | None = None
+    since: dt.datetime | None = None
+    travelling: bool = False
+
+
+def where_now_for_visit(visit: StudyVisit, participants, *, now: dt.datetime) -> dict[int, WhereNow]:
+    """Where the itinerary has each participant at ``now``, by participant id.
+
+    Their current or last entry: the visit's latest started item (not cancelled, from
+    ``itinerary_for_visit``) or their own latest started travel leg, whichever started later.
+    A leg under way puts them between its two places; one that has arrived, at its arrival
+    place, in the host city that place names. Before any entry they are at home. Three queries
+    whatever the number of participants.
+    """
+    participants = list(participants)
+    item = (
+        itinerary_for_visit(visit)
+        .prefetch_related(None)
+        .exclude(status=ItineraryItem.Status.CANCELLED)
+        .filter(starts_at__lte=now)
+        .order_by("-starts_at", "-pk")
+        .first()
+    )
+    cities = [stop.city for stop in visit.stops.select_related("city")]
+    legs = {}
+    for leg in PersonalTravel.objects.filter(
+        visit=visit, participant__in=[p.pk for p in participants], departs_at__lte=now
+    ).order_by("departs_at", "pk"):
+        legs[leg.participant_id] = leg  # the latest started leg wins
+    where = {}
+    for participant in participants:
+        leg = legs.get(participant.pk)
+        if leg is not None and (item is None or leg.departs_at >= item.starts_at):
+            if leg.arrives_at > now:
+                where[participant.pk] = WhereNow(
+                    f"{leg.departure_place} → {leg.arrival_place}", None, leg.departs_at, travelling=True
+                )
+            else:
+                city = next((c for c in cities if c.name.casefold() in leg.arrival_place.casefold()), None)
+                where[participant.pk] = WhereNow(leg.arrival_place, city, leg.arrives_at)
+        elif item is not None:
+            where[participant.pk] = WhereNow(item.city.name, item.city, item.starts_at)
+        elif participant.home_city_id:
+            where[participant.pk] = WhereNow(participant.home_city.name, participant.home_city)
+        else:
+            where[participant.pk] = WhereNow("")
+    return where
+
+
+@dataclass
+class BoardRow:
+    participant: object
+    member: DelegationMember
+    where: WhereNow
+    check_in: CheckIn | None  # their latest answer since the latest request (any, without a request)
+
+    @property
+    def answer(self) -> str:
+        return self.check_in.status if self.check_in else "none"
+
+
+def check_in_board_for_visit(visit: StudyVisit, *, now: dt.datetime) -> tuple[CheckInRequest | None, list[BoardRow]]:
+    """The officer's board: each invited or confirmed member, where the itinerary has them now, and
+    their latest answer since the latest request; needs help first, then no answer, then safe."""
+    latest_request = visit.check_in_requests.select_related("city", "by").first()
+    members = list(co_delegates_for_visit(visit).select_related("participant__home_city"))
+    where = where_now_for_visit(visit, [m.participant for m in members], now=now)
+    check_ins = CheckIn.objects.filter(visit=visit).order_by("-created_at", "-pk")
+    if latest_request is not None:
+        check_ins = check_ins.filter(created_at__gte=latest_request.created_at)
+    latest = {}
+    for check_in in check_ins:
+        latest.setdefault(check_in.participant_id, check_in)
+    rows = [BoardRow(m.participant, m, where[m.participant_id], latest.get(m.participant_id)) for m in members]
+    order = {CheckIn.Status.NEEDS_HELP: 0, "none": 1, CheckIn.Status.SAFE: 2}
+    rows.sort(key=lambda row: order[row.answer])
+    return latest_request, rows
+
+
+class CheckInLinkState:
+    VALID = "valid"
+    USED = "used"
+    EXPIRED = "expired"
+
+
+def check_in_link_for_token(token: str) -> CheckInLink | None:
+    """The check-in link that carries ``token`` (any state), or ``None``."""
+    return (
+        CheckInLink.objects.select_related("request__visit", "participant").filter(token_hash=token_hash(token)).first()
+    )
+
+
+def check_in_link_state(link: CheckInLink, *, now: dt.datetime) -> str:
+    if link.used_at is not None:
+        return CheckInLinkState.USED
+    if link.request.expires_at <= now:
+        return CheckInLinkState.EXPIRED
+    return CheckInLinkState.VALID
+
+
+def current_visit_for_delegate(visits: QuerySet[StudyVisit], *, today: dt.date) -> StudyVisit | None:
+    """The delegate's visit under way today, else the next one, else the latest."""
+    visits = visits.order_by("starts_on", "pk")
+    return (
+        visits.filter(starts_on__lte=today, ends_on__gte=today).first()
+        or visits.filter(starts_on__gt=today).first()
+        or visits.order_by("-ends_on", "-pk").first()
+    )

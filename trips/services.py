@@ -1,16 +1,35 @@
-"""The delegate's side: calendar feed links, last looks at an itinerary, own travel, hotels and letter templates."""
+"""The delegate's side: calendar feed links, last looks at an itinerary, own travel, hotels and letter
+templates; safety check-ins and the requests for them."""
 
 import datetime as dt
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
 
+from accounts.models import AccountLanguage
 from delegations.models import Participant
 from delegations.tokens import token_new
+from notifications.services import notification_queue, notification_render
 from officers.history import history_user_set
+from partners.models import City
 from visits.models import StudyVisit
 
-from .models import Accommodation, CalendarFeedToken, InvitationLetterTemplate, ItineraryLastSeen, PersonalTravel
+from .models import (
+    Accommodation,
+    CalendarFeedToken,
+    CheckIn,
+    CheckInLink,
+    CheckInRequest,
+    InvitationLetterTemplate,
+    ItineraryLastSeen,
+    PersonalTravel,
+)
+from .selectors import CheckInLinkState, check_in_link_state, co_delegates_for_visit, where_now_for_visit
 
 
 @transaction.atomic
@@ -103,3 +122,121 @@ def invitation_letter_template_save(template: InvitationLetterTemplate, *, by) -
     history_user_set(template, by)
     template.save()
     return template
+
+
+# A check-in request's links work this long; after that the delegate signs in to answer.
+CHECK_IN_LINK_VALID_FOR = dt.timedelta(hours=48)
+
+
+@transaction.atomic
+def check_in_request_send(
+    visit: StudyVisit, *, by, scope: str, city: City | None = None, now: dt.datetime | None = None
+) -> CheckInRequest:
+    """Ask a visit's delegates whether they are safe: every invited or confirmed member with an
+    email, or (``scope="city"``) those the itinerary puts in ``city`` now.
+
+    Writes the request and one one-time link per addressed delegate (only its hash), and queues
+    each a ``check_in_request`` email in their language (key ``check-in-request:<request>:<participant>``),
+    in this transaction. Refuses (``ValidationError``) when nobody would be asked.
+    """
+    now = now or timezone.now()
+    request = CheckInRequest(
+        visit=visit,
+        by=by,
+        scope=scope,
+        city=city if scope == CheckInRequest.Scope.CITY else None,
+        expires_at=now + CHECK_IN_LINK_VALID_FOR,
+    )
+    request.full_clean()
+    participants = [m.participant for m in co_delegates_for_visit(visit).select_related("participant__home_city")]
+    participants = [p for p in participants if p.email]
+    if request.scope == CheckInRequest.Scope.CITY:
+        where = where_now_for_visit(visit, participants, now=now)
+        participants = [p for p in participants if where[p.pk].city is not None and where[p.pk].city.pk == city.pk]
+    if not participants:
+        raise ValidationError(_("No delegate with an email address is there to ask."))
+    request.save()
+    for participant in participants:
+        token, hashed = token_new()
+        link = CheckInLink(request=request, participant=participant, token_hash=hashed)
+        link.full_clean()
+        link.save()
+        language = participant.preferred_language or settings.LANGUAGE_CODE
+        with override(language):
+            url = settings.SITE_URL + reverse("check_ins:answer", args=[token])
+        context = {"participant": participant, "visit": visit, "link": url, "request": request, "city": city}
+        notification_queue(
+            key=f"check-in-request:{request.pk}:{participant.pk}",
+            kind="check_in_request",
+            to_email=participant.email,
+            to_name=participant.full_name,
+            language=language,
+            about=visit,
+            **notification_render("check_in_request", language=language, context=context),
+        )
+    return request
+
+
+@transaction.atomic
+def check_in_record(
+    visit: StudyVisit,
+    participant: Participant,
+    *,
+    status: str,
+    message: str = "",
+    request: CheckInRequest | None = None,
+    now: dt.datetime | None = None,
+) -> CheckIn:
+    """Record a delegate's "I'm safe" or "I need help", at the place the itinerary has them now.
+
+    "I need help" queues a ``check_in_alert`` email to every officer of the visit's programme
+    with an email (key ``check-in-alert:<check-in>:<officer>``), in this transaction.
+    """
+    now = now or timezone.now()
+    where = where_now_for_visit(visit, [participant], now=now)[participant.pk]
+    check_in = CheckIn(
+        visit=visit,
+        participant=participant,
+        request=request,
+        status=status,
+        message=message.strip(),
+        place=where.place[:200],
+        city=where.city,
+    )
+    check_in.full_clean()
+    check_in.save()
+    if check_in.status == CheckIn.Status.NEEDS_HELP:
+        officers = visit.programme.officers.filter(is_active=True).exclude(email="").order_by("pk")
+        chosen = dict(AccountLanguage.objects.filter(user__in=officers).values_list("user_id", "language"))
+        for officer in officers:
+            language = chosen.get(officer.pk, settings.LANGUAGE_CODE)
+            with override(language):
+                board = settings.SITE_URL + reverse("check_ins:board", args=[visit.pk])
+            context = {"officer": officer, "check_in": check_in, "participant": participant, "visit": visit}
+            notification_queue(
+                key=f"check-in-alert:{check_in.pk}:{officer.pk}",
+                kind="check_in_alert",
+                to_email=officer.email,
+                to_name=officer.get_full_name(),
+                language=language,
+                about=visit,
+                **notification_render("check_in_alert", language=language, context={**context, "link": board}),
+            )
+    return check_in
+
+
+@transaction.atomic
+def check_in_link_answer(link: CheckInLink, *, status: str, message: str = "") -> CheckIn:
+    """Answer a request through its one-time link: marks the link used and records the check-in.
+
+    Refuses (``ValidationError``) a link already used or expired.
+    """
+    now = timezone.now()
+    link = CheckInLink.objects.select_for_update().select_related("request__visit", "participant").get(pk=link.pk)
+    if check_in_link_state(link, now=now) != CheckInLinkState.VALID:
+        raise ValidationError(_("This check-in link can no longer be used."))
+    link.used_at = now
+    link.save(update_fields=["used_at"])
+    return check_in_record(
+        link.request.visit, link.participant, status=status, message=message, request=link.request, now=now
+    )

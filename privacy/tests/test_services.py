@@ -11,6 +11,7 @@ from django.urls import reverse
 from delegations.models import DelegationMember, Participant
 from delegations.tests.factories import DelegationMemberFactory, ParticipantFactory
 from privacy.services import participant_erase, participant_export_data, sensitive_data_purge
+from trips.models import CheckIn, CheckInLink, CheckInRequest
 from visits.tests.factories import StudyVisitFactory
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +110,53 @@ def test_commands_export_and_erase(camille):
     assert Participant.objects.get(pk=camille.pk).first_name == "Erased"
     with pytest.raises(CommandError, match="No participant"):
         call_command("export_participant", 999999)
+
+
+def _check_in(participant, visit, *, status="needs_help"):
+    request = CheckInRequest.objects.create(visit=visit, expires_at=dt.datetime(2019, 11, 6, tzinfo=dt.UTC))
+    CheckInLink.objects.create(request=request, participant=participant)
+    return CheckIn.objects.create(
+        visit=visit, participant=participant, request=request, status=status, message="Lost", place="Nashville"
+    )
+
+
+def test_export_holds_their_check_ins(camille):
+    member = _member_of_visit(camille, ends_on=dt.date(2019, 11, 9))
+    check_in = _check_in(camille, member.delegation.visits.get())
+
+    data = participant_export_data(camille)
+
+    assert data["check_ins"] == [
+        {
+            "visit": check_in.visit.title,
+            "status": "needs_help",
+            "message": "Lost",
+            "place": "Nashville",
+            "at": check_in.created_at.isoformat(),
+        }
+    ]
+    json.dumps(data)
+
+
+def test_erasure_deletes_their_check_ins_and_links(camille):
+    member = _member_of_visit(camille, ends_on=dt.date(2019, 11, 9))
+    visit = member.delegation.visits.get()
+    _check_in(camille, visit)
+    other = _check_in(ParticipantFactory(), visit, status="safe")
+
+    participant_erase(camille, by=None)
+
+    assert list(CheckIn.objects.all()) == [other]
+    assert list(CheckInLink.objects.values_list("participant", flat=True)) == [other.participant_id]
+
+
+def test_retention_deletes_check_ins_only_after_the_period(camille, settings):
+    settings.PERSONAL_DATA_RETENTION_DAYS = 180
+    member = _member_of_visit(camille, ends_on=dt.date(2019, 11, 9))
+    _check_in(camille, member.delegation.visits.get())
+
+    sensitive_data_purge(today=dt.date(2020, 5, 1))
+    assert CheckIn.objects.count() == 1
+    sensitive_data_purge(today=dt.date(2020, 5, 8))
+
+    assert (CheckIn.objects.count(), CheckInLink.objects.count()) == (0, 0)
