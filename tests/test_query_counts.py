@@ -9,6 +9,7 @@ from django.utils import timezone
 from delegations.tests.factories import DelegationFactory, DelegationMemberFactory, ParticipantFactory
 from outcomes.tests.factories import FollowUpFactory
 from partners.tests.factories import CityFactory, NetworkMembershipFactory, OrganisationFactory
+from trips.models import CheckIn, CheckInRequest, PersonalTravel
 from visits.tests.factories import (
     ItineraryItemFactory,
     ProgrammeFactory,
@@ -160,6 +161,28 @@ def _memberships(officer, n):
     return reverse("partners:membership_list")
 
 
+def _check_in_board(officer, n):
+    visit = _visit(officer)
+    city = VisitStopFactory(visit=visit).city
+    ItineraryItemFactory(visit=visit, city=city)
+    CheckInRequest.objects.create(visit=visit, by=officer, expires_at=timezone.now())
+    for _ in range(n):
+        participant = DelegationMemberFactory(delegation=visit.delegation, participant=ParticipantFactory()).participant
+        PersonalTravel.objects.create(
+            visit=visit,
+            participant=participant,
+            direction="arrival",
+            departure_place="Brussels",
+            departure_timezone="Europe/Brussels",
+            departs_at=dt.datetime(2019, 11, 3, 9, tzinfo=dt.UTC),
+            arrival_place=city.name,
+            arrival_timezone=city.timezone,
+            arrives_at=dt.datetime(2019, 11, 3, 20, tzinfo=dt.UTC),
+        )
+        CheckIn.objects.create(visit=visit, participant=participant, status="needs_help", place=city.name)
+    return reverse("check_ins:board", args=[visit.pk])
+
+
 # page: (build the page's data for n items and return its URL, queries)
 PAGES = {
     "dashboard": (_dashboard, 5),
@@ -178,6 +201,7 @@ PAGES = {
     "organisation_list": (_organisations, 5),
     "organisation_detail": (_organisation_detail, 5),
     "membership_list": (_memberships, 6),
+    "check_in_board": (_check_in_board, 9),
 }
 
 

@@ -154,3 +154,18 @@ def test_letter_pdf_missing_language_is_404(client, delegate, visit):
     client.force_login(delegate[0])
 
     assert client.get(reverse("my:letter_pdf", args=[visit.pk, "fr"])).status_code == 404
+
+
+@pytest.mark.parametrize("size", [1, 5])
+def test_profile_query_count_does_not_grow(client, delegate, django_assert_num_queries, size):
+    user, participant = delegate
+    for _ in range(size):
+        visit = PublishedVisitFactory()
+        DelegationMemberFactory(delegation=visit.delegation, participant=participant)
+        InvitationLetterTemplate.objects.create(programme=visit.programme, language="en", subject="I", body="x")
+    client.force_login(user)
+
+    with django_assert_num_queries(4):
+        response = client.get(reverse("my:profile"))
+
+    assert len(response.context["letters"]) == size
