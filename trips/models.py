@@ -340,3 +340,8 @@ class CheckIn(models.Model):
 
     def __str__(self):
         return f"{self.participant} · {self.get_status_display()}"
+
+    @property
+    def zone(self) -> str:
+        """The zone to show its time in: its city's, else UTC."""
+        return self.city.timezone if self.city_id else "UTC"
