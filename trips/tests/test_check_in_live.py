@@ -108,8 +108,9 @@ def test_check_in_from_the_phone_reaches_the_board_and_the_inboxes(
         phone.get_by_role("button", name="I need help").tap()
         expect(phone.get_by_role("status")).to_contain_text("alerted")
 
-        board.reload()
-        expect(row.locator(".check-in-answer")).to_have_text("Needs help")
+        # The board updates itself (static/js/check-in-board.js, every 30 seconds): no reload.
+        row = board.locator(".check-in-row", has_text="Camille Dubois")
+        expect(row.locator(".check-in-answer")).to_have_text("Needs help", timeout=40_000)
         expect(row.locator(".check-in-message")).to_have_text("Lost near the Capitol")
         wait_for(lambda: _alerts_sent() == 2, message="the alert in both officers' inboxes")
         assert smtp_server.handler.recipients() == OFFICERS

@@ -3,9 +3,11 @@
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
+from accounts.models import AccountLanguage
 from visits.models import StudyVisit
 
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
@@ -16,6 +18,8 @@ PASSWORD = "demo-password-for-browser-tests"
 def demo_visit(transactional_db, settings):
     settings.DEMO_PASSWORD = PASSWORD
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    # The demo delegate's preferred language is French; this test reads the page they chose in English.
+    AccountLanguage.objects.create(user=get_user_model().objects.get(email="delegate@example.org"), language="en")
     return StudyVisit.objects.get(title="Belgian delegation in Nashville, Chattanooga and Washington DC")
 
 
