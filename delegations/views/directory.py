@@ -49,7 +49,7 @@ def participant_detail(request, pk: int):
 @officer_required
 def participant_edit(request, pk: int | None = None):
     participant = get_object_or_404(participants_for_officer(request.user), pk=pk) if pk else None
-    form = ParticipantForm(request.POST or None, instance=participant)
+    form = ParticipantForm(request.POST or None, instance=participant, user=request.user)
     if form.is_valid():
         if participant:
             participant = services.participant_update(participant, by=request.user, **form.cleaned_data)

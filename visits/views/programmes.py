@@ -36,7 +36,7 @@ def programme_detail(request, pk: int):
 
 @officer_required
 def programme_create(request):
-    form = ProgrammeForm(request.POST or None)
+    form = ProgrammeForm(request.POST or None, user=request.user)
     if form.is_valid():
         programme = services.programme_create(by=request.user, **form.cleaned_data)
         messages.success(request, _("Programme created."))
@@ -47,7 +47,7 @@ def programme_create(request):
 @officer_required
 def programme_edit(request, pk: int):
     programme = get_object_or_404(programmes_for_officer(request.user), pk=pk)
-    form = ProgrammeForm(request.POST or None, instance=programme)
+    form = ProgrammeForm(request.POST or None, instance=programme, user=request.user)
     if form.is_valid():
         services.programme_update(programme, **form.cleaned_data)
         messages.success(request, _("Programme saved."))
