@@ -13,6 +13,7 @@ from django.utils.translation import override
 
 from notifications.services import notification_queue, notification_render
 from officers.history import history_user_set
+from officers.merge import references_in_words, references_move
 
 from .models import Delegation, DelegationMember, Invitation, Participant
 from .tokens import token_hash, token_new
@@ -195,3 +196,66 @@ def delegation_member_remove(member: DelegationMember, *, by) -> None:
     """Take a participant off a roster (its history keeps the line, and who took it)."""
     history_user_set(member, by)
     member.delete()
+
+
+# Filled on the kept person from the one merged away when the kept one has nothing there.
+MERGE_FILLS = (
+    "email",
+    "phone",
+    "organisation",
+    "position",
+    "home_city",
+    "dietary_needs",
+    "accessibility_needs",
+    "emergency_contact_name",
+    "emergency_contact_phone",
+)
+
+
+@transaction.atomic
+def participant_merge(participant: Participant, *, into: Participant, by) -> Participant:
+    """Make ``participant`` and ``into`` one person, ``into``, and delete ``participant``.
+
+    Every row that refers to them (rosters, headships, own travel and stays, follow-ups, feed
+    tokens) moves to ``into``; a roster line ``into`` already has is dropped. ``into`` keeps its
+    details and takes the other's where its own are empty, and their login if it has none (two
+    logins are refused: an administrator decides). History records both sides ("merged from …",
+    "merged into …", by ``by``). Queues nothing.
+    """
+    if participant.pk == into.pk:
+        raise ValidationError(_("Choose another person to keep: a person cannot be merged into themselves."))
+    old, into = (Participant.objects.select_for_update().get(pk=pk) for pk in (participant.pk, into.pk))
+    if old.user_id and into.user_id:
+        raise ValidationError(
+            _("%(old)s and %(into)s both have a login: ask an administrator to merge them.")
+            % {"old": old.full_name, "into": into.full_name}
+        )
+    references_move(old, into, by=by, reason=f"merged from {old.full_name}")
+    fills = {name: getattr(old, name) for name in MERGE_FILLS if not getattr(into, name) and getattr(old, name)}
+    user = old.user
+    old._change_reason = f"merged into {into.full_name}"
+    history_user_set(old, by)
+    old.delete()
+    for name, value in fills.items():
+        setattr(into, name, value)
+    if user is not None:
+        into.user = user
+    into._change_reason = f"merged from {old.full_name}"
+    return _write(into, {}, by=by)
+
+
+@transaction.atomic
+def participant_delete(participant: Participant, *, by) -> None:
+    """Delete a person nothing refers to (no roster, travel, follow-up); otherwise say what does.
+
+    A person on a roster is erased through ``privacy.services.participant_erase`` instead.
+    """
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    if used_by := references_in_words(participant):
+        raise ValidationError(
+            _("%(name)s is referred to by %(references)s: merge them into another person instead.")
+            % {"name": participant.full_name, "references": used_by}
+        )
+    participant._change_reason = "deleted"
+    history_user_set(participant, by)
+    participant.delete()

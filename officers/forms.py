@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 
 def add_service_errors(form, error: ValidationError) -> None:
@@ -74,3 +75,15 @@ class NearDuplicateCheck(forms.Form):
         field.label = self[self.confirm_field].label = self.near_duplicate_label
         links = format_html_join(_(" or "), "{}", ((_record_link(label, url),) for label, url in records))
         self.add_error(None, ValidationError(format_html(_("Did you mean {records}?"), records=links), code="near"))
+
+
+class MergeForm(forms.Form):
+    """Choose the record to keep; the one on the page is merged into it, then deleted."""
+
+    into = forms.ModelChoiceField(queryset=None, label=_lazy("Keep"))
+    confirm = forms.BooleanField(label=_lazy("I understand that this one is deleted once everything is moved."))
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = queryset
+        self.helper = form_helper()

@@ -5,13 +5,16 @@ the officer's programmes answers 404.
 """
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from officers.forms import MergeForm, add_service_errors
 from officers.history import history_entries
+from officers.merge import is_referenced
 from officers.roles import officer_required
 from officers.views import OfficerListView, form_page
 
@@ -42,6 +45,7 @@ def participant_detail(request, pk: int):
         "participant": participant,
         "memberships": memberships,
         "history": history_entries(Participant.history.filter(id=participant.pk)),
+        "deletable": not is_referenced(participant),
     }
     return render(request, "delegations/participant_detail.html", context)
 
@@ -154,3 +158,48 @@ def member_remove(request, pk: int, member_pk: int):
     services.delegation_member_remove(member, by=request.user)
     messages.success(request, _("%(name)s removed from the roster.") % {"name": member.participant.full_name})
     return redirect(reverse("delegations:delegation_detail", args=[pk]) + "#roster")
+
+
+@officer_required
+def participant_merge(request, pk: int):
+    """Merge a person into another; both within the officer's reach (``participants_for_officer``)."""
+    reach = participants_for_officer(request.user)
+    participant = get_object_or_404(reach, pk=pk)
+    form = MergeForm(
+        request.POST or None, queryset=reach.exclude(pk=participant.pk).order_by("last_name", "first_name")
+    )
+    if form.is_valid():
+        into = form.cleaned_data["into"]
+        try:
+            services.participant_merge(participant, into=into, by=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(old)s merged into %(into)s.") % {"old": participant, "into": into})
+            return redirect(into.get_absolute_url())
+    intro = _(
+        "Rosters, travel, stays and follow-ups of %(name)s move to the person you keep, who also takes "
+        "the details they lack; %(name)s is deleted. The history of what moved says it was merged."
+    ) % {"name": participant}
+    return form_page(
+        request,
+        form,
+        title=_("Merge %(name)s into…") % {"name": participant},
+        cancel_url=participant.get_absolute_url(),
+        submit=_("Merge"),
+        intro=intro,
+    )
+
+
+@officer_required
+@require_POST
+def participant_delete(request, pk: int):
+    participant = get_object_or_404(participants_for_officer(request.user), pk=pk)
+    try:
+        services.participant_delete(participant, by=request.user)
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+        return redirect(participant.get_absolute_url())
+    messages.success(request, _("%(name)s deleted.") % {"name": participant})
+    return redirect("delegations:participant_list")
