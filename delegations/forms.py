@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from officers.forms import duplicate_error, form_helper
 
 from .models import Delegation, DelegationMember, Participant
-from .selectors import participants_for_officer
+from .selectors import delegations_for_officer, participants_for_officer
 
 
 class ParticipantForm(forms.ModelForm):
@@ -118,3 +118,15 @@ class MemberForm(forms.ModelForm):
             "role": forms.Select(attrs={"class": "form-select form-select-sm w-auto"}),
             "status": forms.Select(attrs={"class": "form-select form-select-sm w-auto"}),
         }
+
+
+class JoinRequestForm(forms.Form):
+    """Ask whoever owns an address to join one of the officer's delegations."""
+
+    email = forms.EmailField(label=_("email"))
+    delegation = forms.ModelChoiceField(queryset=None, label=_("delegation"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["delegation"].queryset = delegations_for_officer(user).order_by("name", "pk")
+        self.helper = form_helper()

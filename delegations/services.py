@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -259,3 +260,82 @@ def participant_delete(participant: Participant, *, by) -> None:
     participant._change_reason = "deleted"
     history_user_set(participant, by)
     participant.delete()
+
+
+JOIN_REQUEST_SALT = "delegations.join-request"
+
+
+def join_token_new(participant: Participant, delegation: Delegation, by) -> str:
+    """A signed link token: ``participant`` may join ``delegation`` at ``by``'s request (no row stored)."""
+    return signing.dumps(
+        {"participant": participant.pk, "delegation": delegation.pk, "by": getattr(by, "pk", None)},
+        salt=JOIN_REQUEST_SALT,
+    )
+
+
+def join_request_for_token(token: str) -> tuple[Participant, Delegation, object] | None:
+    """The person, the delegation and the asking officer of a valid token, or None (bad, expired, gone)."""
+    try:
+        data = signing.loads(token, salt=JOIN_REQUEST_SALT, max_age=INVITATION_VALID_FOR)
+    except signing.BadSignature:
+        return None
+    participant = Participant.objects.filter(pk=data.get("participant")).first()
+    delegation = Delegation.objects.filter(pk=data.get("delegation")).first()
+    if participant is None or delegation is None:
+        return None
+    return participant, delegation, get_user_model().objects.filter(pk=data.get("by")).first()
+
+
+@transaction.atomic
+def participant_join_request(email: str, *, delegation: Delegation, by) -> None:
+    """Ask the person with ``email`` to join ``delegation``, without telling ``by`` who they are.
+
+    An officer who types an address that belongs to someone in another programme learns only
+    that the address is taken (``ParticipantForm.clean_email``). Putting that person on the
+    officer's roster would hand the officer their whole record (``participants_for_officer``
+    reaches everyone on a roster) without their say, so the person decides: they get an email,
+    in their language, naming the officer and the delegation, with a signed link valid for
+    ``INVITATION_VALID_FOR``; following it puts them on the roster as invited. The officer's
+    answer is the same whatever the address (unknown, already on the roster, elsewhere), so
+    this call confirms nothing the form did not already say. One email per person and delegation
+    (outbox key ``join-request:<participant>:<delegation>``).
+    """
+    participant = Participant.objects.filter(email__iexact=email.strip()).first() if email.strip() else None
+    if participant is None or delegation.members.filter(participant=participant).exists():
+        return
+    language = participant.preferred_language or settings.LANGUAGE_CODE
+    with override(language):
+        link = settings.SITE_URL + reverse(
+            "delegations:join_accept", args=[join_token_new(participant, delegation, by)]
+        )
+    context = {
+        "participant": participant,
+        "delegation": delegation,
+        "link": link,
+        "valid_days": INVITATION_VALID_FOR.days,
+        "sender": (by.get_full_name() or by.email) if by else "",
+        "sender_email": by.email if by else "",
+    }
+    notification_queue(
+        key=f"join-request:{participant.pk}:{delegation.pk}",
+        kind="join_request",
+        to_email=participant.email,
+        to_name=participant.full_name,
+        language=language,
+        about=delegation,
+        **notification_render("join_request", language=language, context=context),
+    )
+
+
+@transaction.atomic
+def participant_join_accept(participant: Participant, *, delegation: Delegation, by) -> DelegationMember:
+    """The person followed a join request's link: put them on the roster as invited (once).
+
+    ``by`` is the officer who asked; the roster's history names them with the reason "joined on request".
+    """
+    member = delegation.members.filter(participant=participant).first()
+    if member is not None:
+        return member
+    member = DelegationMember(delegation=delegation, participant=participant, invited_at=timezone.now())
+    member._change_reason = "joined on request"
+    return _write(member, {"role": DelegationMember.Role.MEMBER, "status": DelegationMember.Status.INVITED}, by=by)

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from .views import directory
+from .views import directory, join
 
 app_name = "delegations"
 
 urlpatterns = [
     path("participants/", directory.ParticipantListView.as_view(), name="participant_list"),
     path("participants/new/", directory.participant_edit, name="participant_create"),
+    path("participants/join-request/", directory.participant_join_request, name="participant_join_request"),
+    path("join/<str:token>/", join.join_accept, name="join_accept"),
     path("participants/<int:pk>/", directory.participant_detail, name="participant_detail"),
     path("participants/<int:pk>/edit/", directory.participant_edit, name="participant_edit"),
     path("participants/<int:pk>/merge/", directory.participant_merge, name="participant_merge"),

@@ -20,6 +20,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from delegations.models import Participant
+from delegations.services import join_token_new
 from tests.worlds import World, build_world, pending_import
 
 pytestmark = pytest.mark.django_db
@@ -169,6 +171,14 @@ TARGETS = {
     ),
     "participant_merge": Target(
         "officer", lambda w: reverse("delegations:participant_merge", args=[w.member.participant_id]), consumes=True
+    ),
+    "participant_join_request": Target("officer", lambda w: reverse("delegations:participant_join_request")),
+    "join_accept": Target(
+        "anonymous",
+        lambda w: reverse(
+            "delegations:join_accept",
+            args=[join_token_new(Participant.objects.get(email="o@example.org"), w.visit.delegation, w.officer)],
+        ),
     ),
     "participant_erase": Target(
         "officer", lambda w: reverse("privacy:participant_erase", args=[w.member.participant_id])

@@ -17,6 +17,8 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from delegations.models import Participant
+from delegations.services import join_token_new
 from tests.worlds import World, build_world, pending_import
 
 pytestmark = pytest.mark.django_db
@@ -146,6 +148,12 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
     # People and delegations
     "delegations:participant_detail": ObjectUrl(lambda w: {"pk": w.member.participant_id}),
     "delegations:participant_edit": ObjectUrl(lambda w: {"pk": w.member.participant_id}),
+    "delegations:join_accept": ObjectUrl(
+        lambda w: {
+            "token": join_token_new(Participant.objects.get(email="o@example.org"), w.visit.delegation, w.officer)
+        },
+        owner=TOKEN,
+    ),
     "delegations:participant_merge": ObjectUrl(lambda w: {"pk": w.member.participant_id}),
     "delegations:participant_delete": ObjectUrl(lambda w: {"pk": w.member.participant_id}, method="POST"),
     "privacy:participant_export": ObjectUrl(lambda w: {"pk": w.member.participant_id}),

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,7 +21,7 @@ from officers.views import OfficerListView, form_page
 
 from .. import services
 from ..filters import DelegationFilter, ParticipantFilter
-from ..forms import DelegationForm, MemberAddForm, MemberForm, ParticipantForm
+from ..forms import DelegationForm, JoinRequestForm, MemberAddForm, MemberForm, ParticipantForm
 from ..models import Delegation, DelegationMember, Participant
 from ..selectors import delegations_for_officer, participants_for_officer, roster_for_delegation
 
@@ -62,7 +63,51 @@ def participant_edit(request, pk: int | None = None):
         messages.success(request, _("Participant saved."))
         return redirect("delegations:participant_detail", participant.pk)
     title = _("Edit %(name)s") % {"name": participant.full_name} if participant else _("New participant")
-    return form_page(request, form, title=title, cancel_url=reverse("delegations:participant_list"))
+    join_url = None
+    if form.email_taken_elsewhere and participant is None:
+        join_url = (
+            reverse("delegations:participant_join_request") + "?" + urlencode({"email": form.data.get("email", "")})
+        )
+    return form_page(
+        request,
+        form,
+        title=title,
+        cancel_url=reverse("delegations:participant_list"),
+        template="delegations/participant_form_page.html",
+        extra={"join_url": join_url},
+    )
+
+
+@officer_required
+def participant_join_request(request):
+    """Ask the owner of an address to join a delegation; the answer is the same whoever owns it.
+
+    See ``services.participant_join_request`` for why the officer learns nothing here.
+    """
+    form = JoinRequestForm(request.POST or None, user=request.user, initial={"email": request.GET.get("email", "")})
+    if form.is_valid():
+        delegation = form.cleaned_data["delegation"]
+        services.participant_join_request(form.cleaned_data["email"], delegation=delegation, by=request.user)
+        messages.success(
+            request,
+            _(
+                "If this address belongs to someone in the directory who is not yet on the roster of %(delegation)s, "
+                "they have been emailed an invitation to join it. They appear on the roster once they accept."
+            )
+            % {"delegation": delegation.name},
+        )
+        return redirect("delegations:delegation_detail", delegation.pk)
+    return form_page(
+        request,
+        form,
+        title=_("Ask someone to join your delegation"),
+        cancel_url=reverse("delegations:participant_list"),
+        submit=_("Send the invitation"),
+        intro=_(
+            "The person gets an email naming you and the delegation, with a link to join it. "
+            "You see their details once they have joined."
+        ),
+    )
 
 
 class DelegationListView(OfficerListView):
