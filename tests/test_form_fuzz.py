@@ -128,6 +128,11 @@ TARGETS = {
     # Officer: programmes, visits, itineraries
     "programme_create": Target("officer", lambda w: reverse("visits:programme_create")),
     "programme_edit": Target("officer", lambda w: reverse("visits:programme_edit", args=[w.visit.programme_id])),
+    "programme_officer_add": Target(
+        "officer",
+        lambda w: reverse("visits:programme_detail", args=[w.visit.programme_id]),
+        lambda w: reverse("visits:programme_officer_add", args=[w.visit.programme_id]),
+    ),
     "visit_create": Target("officer", lambda w: reverse("visits:visit_create")),
     "visit_edit": Target("officer", _visit("visits:visit_edit")),
     "visit_clone": Target("officer", _visit("visits:visit_clone")),

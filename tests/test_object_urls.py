@@ -73,6 +73,10 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
     # Programmes, visits and their itineraries
     "visits:programme_detail": ObjectUrl(lambda w: {"pk": w.visit.programme_id}),
     "visits:programme_edit": ObjectUrl(lambda w: {"pk": w.visit.programme_id}),
+    "visits:programme_officer_add": ObjectUrl(lambda w: {"pk": w.visit.programme_id}, method="POST"),
+    "visits:programme_officer_remove": ObjectUrl(
+        lambda w: {"pk": w.visit.programme_id, "user_pk": w.officer.pk}, method="POST"
+    ),
     "visits:visit_detail": ObjectUrl(_visit),
     "visits:visit_edit": ObjectUrl(_visit),
     "visits:visit_publish": ObjectUrl(_visit, method="POST"),

@@ -82,6 +82,18 @@ class ProgrammeForm(forms.ModelForm):
         return name
 
 
+class ProgrammeOfficerForm(forms.Form):
+    """Add an officer to a programme's team by email: an existing account, or a new one invited."""
+
+    email = forms.EmailField(
+        label=_("Email"), help_text=_("Someone without an account gets an email to set a password.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper()
+
+
 class VisitForm(forms.ModelForm):
     class Meta:
         model = StudyVisit
