@@ -202,3 +202,20 @@ def test_no_officer_create_form_shows_constraint_text(officer_client, name):
     assert response.status_code == 400
     assert "Constraint" not in page
     assert "violated" not in page
+
+
+def test_demo_cities_and_organisations_save_again_without_a_question():
+    from django.core.management import call_command
+    from django.forms.models import model_to_dict
+
+    from partners.forms import CityForm, OrganisationForm
+
+    call_command("load_demo", verbosity=0)
+
+    for city in City.objects.all():
+        form = CityForm(data=model_to_dict(city), instance=city)
+        assert form.is_valid(), (city, form.errors)
+    for organisation in Organisation.objects.all():
+        data = {key: value for key, value in model_to_dict(organisation).items() if value is not None}
+        form = OrganisationForm(data=data, instance=organisation)
+        assert form.is_valid(), (organisation, form.errors)

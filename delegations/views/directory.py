@@ -64,7 +64,7 @@ def participant_edit(request, pk: int | None = None):
         return redirect("delegations:participant_detail", participant.pk)
     title = _("Edit %(name)s") % {"name": participant.full_name} if participant else _("New participant")
     join_url = None
-    if form.email_taken_elsewhere and participant is None:
+    if form.email_taken_elsewhere:
         join_url = (
             reverse("delegations:participant_join_request") + "?" + urlencode({"email": form.data.get("email", "")})
         )
