@@ -57,6 +57,7 @@ def test_officer_invites_a_new_officer_whose_link_sets_a_password(world):
     assert not user.has_usable_password()
     assert list(world.visit.programme.officers.filter(pk=user.pk)) == [user]
     assert [message.to for message in mail.outbox] == [["new-officer@example.org"]]
+    assert "You have been added to a programme's team on CityExchange." in mail.outbox[0].body
     link = re.search(r"https?://\S+/accounts/password/reset/key/\S+", mail.outbox[0].body).group(0)
 
     anonymous = Client()
