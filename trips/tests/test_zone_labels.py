@@ -72,3 +72,45 @@ def test_itinerary_pdf_gives_each_time_its_own_abbreviation(client, delegate):
     assert [label for label in EXPECTED if label in text] == EXPECTED
     assert "Sun 3 Nov 01:30 CDT" in text
     assert "Sun 3 Nov 01:30 CST" in text
+
+
+@pytest.mark.parametrize(
+    ("home_zone", "starts_at", "expected"),
+    [
+        # 19:00 CST on Sunday is 02:00 CET on Monday in Liège.
+        ("Europe/Brussels", dt.datetime(2019, 11, 4, 1, tzinfo=UTC), "(home 02:00–03:00 CET, the next day, Mon 4 Nov)"),
+        # 01:00 CST on Monday is 21:00 HST on Sunday in Honolulu.
+        (
+            "Pacific/Honolulu",
+            dt.datetime(2019, 11, 4, 7, tzinfo=UTC),
+            "(home 21:00–22:00 HST, the day before, Sun 3 Nov)",
+        ),
+        ("Europe/Brussels", dt.datetime(2019, 11, 4, 15, tzinfo=UTC), "(home 16:00–17:00 CET)"),
+    ],
+)
+def test_itinerary_marks_a_home_time_on_another_day(client, home_zone, starts_at, expected):
+    nashville = CityFactory(name="Nashville", country="US", timezone="America/Chicago")
+    home = CityFactory(name="Home", timezone=home_zone)
+    user = get_user_model().objects.create_user(username="camille@example.org", email="camille@example.org")
+    visit = PublishedVisitFactory()
+    DelegationMemberFactory(delegation=visit.delegation, participant=ParticipantFactory(user=user, home_city=home))
+    ItineraryItemFactory(visit=visit, city=nashville, starts_at=starts_at)
+    client.force_login(user)
+
+    text = _text(client.get(reverse("my:itinerary", args=[visit.pk])).content.decode())
+
+    assert expected in text
+
+
+def test_itinerary_marks_a_home_time_on_another_day_in_french(client):
+    nashville = CityFactory(name="Nashville", country="US", timezone="America/Chicago")
+    liege = CityFactory(name="Liège", timezone="Europe/Brussels")
+    user = get_user_model().objects.create_user(username="camille@example.org", email="camille@example.org")
+    visit = PublishedVisitFactory()
+    DelegationMemberFactory(delegation=visit.delegation, participant=ParticipantFactory(user=user, home_city=liege))
+    ItineraryItemFactory(visit=visit, city=nashville, starts_at=dt.datetime(2019, 11, 4, 1, tzinfo=UTC))
+    client.force_login(user)
+
+    text = _text(client.get("/fr" + reverse("my:itinerary", args=[visit.pk])).content.decode())
+
+    assert "02:00–03:00 CET, le lendemain, lun 4 Nov" in text

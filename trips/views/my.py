@@ -94,6 +94,10 @@ def itinerary_body_context(visit: StudyVisit, participant: Participant, *, last_
     for item in items:
         local_offset = item.local_start.utcoffset()
         item.home_differs = bool(home_zone) and item.starts_at.astimezone(home_zone).utcoffset() != local_offset
+        # 19:00 CST is 02:00 CET the next morning: the page says so rather than let the hour mislead.
+        item.home_day_shift = (
+            (item.starts_at.astimezone(home_zone).date() - item.local_start.date()).days if item.home_differs else 0
+        )
         item.changed = last_seen is not None and item.updated_at > last_seen
     days = [(day, list(day_items)) for day, day_items in groupby(items, key=lambda item: item.local_start.date())]
     return {
