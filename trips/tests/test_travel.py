@@ -1,0 +1,73 @@
+"""A member's own travel: what each leg is called, where its zone pickers start, and what its dates may be."""
+
+import datetime as dt
+
+import icalendar
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from delegations.tests.factories import DelegationMemberFactory, ParticipantFactory
+from partners.tests.factories import CityFactory
+from trips.forms import PersonalTravelForm
+from trips.models import PersonalTravel
+from visits.tests.factories import PublishedVisitFactory
+
+pytestmark = pytest.mark.django_db
+
+UTC = dt.UTC
+
+
+@pytest.fixture
+def delegate():
+    liege = CityFactory(name="Liège", timezone="Europe/Brussels")
+    user = get_user_model().objects.create_user(username="camille@example.org", email="camille@example.org")
+    participant = ParticipantFactory(user=user, email="camille@example.org", home_city=liege)
+    visit = PublishedVisitFactory()
+    DelegationMemberFactory(delegation=visit.delegation, participant=participant)
+    return user, participant, visit
+
+
+def _leg(visit, participant, direction):
+    outbound = direction == PersonalTravel.Direction.ARRIVAL
+    return PersonalTravel.objects.create(
+        visit=visit,
+        participant=participant,
+        direction=direction,
+        carrier="UA 950" if outbound else "UA 951",
+        departure_place="Brussels" if outbound else "Nashville",
+        departure_timezone="Europe/Brussels" if outbound else "America/Chicago",
+        departs_at=dt.datetime(2019, 11, 3 if outbound else 9, 9, tzinfo=UTC),
+        arrival_place="Nashville" if outbound else "Brussels",
+        arrival_timezone="America/Chicago" if outbound else "Europe/Brussels",
+        arrives_at=dt.datetime(2019, 11, 3 if outbound else 10, 20 if outbound else 8, tzinfo=UTC),
+    )
+
+
+def test_travel_legs_are_called_outbound_and_return_on_the_page_and_in_the_calendar(client, delegate):
+    user, participant, visit = delegate
+    _leg(visit, participant, PersonalTravel.Direction.ARRIVAL)
+    _leg(visit, participant, PersonalTravel.Direction.DEPARTURE)
+    client.force_login(user)
+
+    page = client.get(reverse("my:itinerary", args=[visit.pk])).content.decode()
+    ics = client.get(reverse("my:visit_ics", args=[visit.pk])).content
+
+    assert "<strong>Outbound</strong> · Flight UA 950" in page
+    assert "<strong>Return</strong> · Flight UA 951" in page
+    assert "Arrival" not in page
+    descriptions = {
+        str(event["SUMMARY"]): str(event["DESCRIPTION"]) for event in icalendar.Calendar.from_ical(ics).walk("VEVENT")
+    }
+    assert descriptions == {
+        "Flight UA 950: Brussels → Nashville": "Outbound",
+        "Flight UA 951: Nashville → Brussels": "Return",
+    }
+
+
+def test_travel_form_offers_outbound_and_return():
+    assert list(PersonalTravelForm().fields["direction"].choices) == [
+        ("", "---------"),
+        ("arrival", "Outbound"),
+        ("departure", "Return"),
+    ]
