@@ -11,7 +11,7 @@ from delegations.tests.factories import DelegationMemberFactory, ParticipantFact
 from partners.tests.factories import CityFactory
 from trips.forms import PersonalTravelForm
 from trips.models import PersonalTravel
-from visits.tests.factories import PublishedVisitFactory
+from visits.tests.factories import PublishedVisitFactory, VisitStopFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +71,60 @@ def test_travel_form_offers_outbound_and_return():
         ("arrival", "Outbound"),
         ("departure", "Return"),
     ]
+
+
+@pytest.fixture
+def two_stops(delegate):
+    _user, _participant, visit = delegate
+    VisitStopFactory(visit=visit, city=CityFactory(name="Nashville", timezone="America/Chicago"), position=1)
+    VisitStopFactory(visit=visit, city=CityFactory(name="Washington", timezone="America/New_York"), position=2)
+    return delegate
+
+
+def _selected_zones(response) -> tuple:
+    form = response.context["form"]
+    return form["direction"].value(), form["departure_timezone"].value(), form["arrival_timezone"].value()
+
+
+def test_travel_form_zones_default_from_home_to_the_first_host_city(client, two_stops):
+    user, _participant, visit = two_stops
+    client.force_login(user)
+
+    response = client.get(reverse("my:travel_create", args=[visit.pk]))
+
+    assert _selected_zones(response) == ("arrival", "Europe/Brussels", "America/Chicago")
+    assert '<option value="America/Chicago" selected>' in response.content.decode()
+
+
+def test_travel_form_zones_default_from_the_last_host_city_home_for_the_way_home(client, two_stops):
+    user, _participant, visit = two_stops
+    client.force_login(user)
+
+    response = client.get(reverse("my:travel_create", args=[visit.pk]) + "?direction=departure")
+
+    assert _selected_zones(response) == ("departure", "America/New_York", "Europe/Brussels")
+
+
+def test_officers_travel_form_for_a_member_defaults_the_same_way(client, two_stops, django_user_model):
+    _user, participant, visit = two_stops
+    officer = django_user_model.objects.create_user(username="o@example.org", email="o@example.org")
+    visit.programme.officers.add(officer)
+    member = visit.delegation.members.get(participant=participant)
+    client.force_login(officer)
+
+    response = client.get(reverse("delegate_access:travel_create", args=[visit.pk, member.pk]) + "?direction=departure")
+
+    assert _selected_zones(response) == ("departure", "America/New_York", "Europe/Brussels")
+
+
+def test_travel_form_without_a_zone_to_suggest_asks_instead_of_picking_the_first(client, delegate):
+    user, participant, visit = delegate
+    participant.home_city = None
+    participant.save()
+    client.force_login(user)
+
+    response = client.get(reverse("my:travel_create", args=[visit.pk]))
+
+    assert _selected_zones(response) == ("arrival", "", "")
+    assert 'Africa/Abidjan" selected' not in response.content.decode()
+    assert '<option value="" selected>---------</option>' in response.content.decode()
