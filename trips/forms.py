@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
-from officers.forms import form_helper
+from officers.forms import form_helper, validate_sane_date
 
 from .models import LETTER_PLACEHOLDERS, Accommodation, InvitationLetterTemplate, PersonalTravel
 
@@ -35,9 +35,13 @@ class PersonalTravelForm(forms.ModelForm):
     """Times are typed as the clocks show them at each end, in that end's time zone."""
 
     departure_timezone = forms.ChoiceField(label=_("time zone at departure"), choices=_zone_picker_choices)
-    departs_local = forms.DateTimeField(label=_("departs at (local time)"), widget=LocalDateTimeInput())
+    departs_local = forms.DateTimeField(
+        label=_("departs at (local time)"), widget=LocalDateTimeInput(), validators=[validate_sane_date]
+    )
     arrival_timezone = forms.ChoiceField(label=_("time zone at arrival"), choices=_zone_picker_choices)
-    arrives_local = forms.DateTimeField(label=_("arrives at (local time)"), widget=LocalDateTimeInput())
+    arrives_local = forms.DateTimeField(
+        label=_("arrives at (local time)"), widget=LocalDateTimeInput(), validators=[validate_sane_date]
+    )
 
     class Meta:
         model = PersonalTravel
@@ -125,6 +129,8 @@ class AccommodationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("check_in", "check_out"):
+            self.fields[name].validators.append(validate_sane_date)
         self.helper = form_helper(submit=_("Save"), submit_name="save")
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from delegations.tests.factories import DelegationMemberFactory, ParticipantFactory
 from partners.tests.factories import CityFactory
 from trips.forms import PersonalTravelForm
-from trips.models import PersonalTravel
+from trips.models import Accommodation, PersonalTravel
 from visits.tests.factories import PublishedVisitFactory, VisitStopFactory
 
 pytestmark = pytest.mark.django_db
@@ -128,3 +128,50 @@ def test_travel_form_without_a_zone_to_suggest_asks_instead_of_picking_the_first
     assert _selected_zones(response) == ("arrival", "", "")
     assert 'Africa/Abidjan" selected' not in response.content.decode()
     assert '<option value="" selected>---------</option>' in response.content.decode()
+
+
+OUT_OF_RANGE = "Enter a date between the years 1900 and 2100."
+TRAVEL = {
+    "direction": "arrival",
+    "mode": "flight",
+    "departure_place": "Brussels",
+    "departure_timezone": "Europe/Brussels",
+    "departs_local": "2019-11-03T10:00",
+    "arrival_place": "Nashville",
+    "arrival_timezone": "America/Chicago",
+    "arrives_local": "2019-11-03T14:05",
+}
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("arrives_local", "9999-12-31T23:00"),
+        ("departs_local", "0001-01-01T00:00"),
+        ("arrives_local", "9999-12-31"),
+        ("departs_local", "0001-01-01"),
+    ],
+)
+def test_travel_with_a_date_out_of_range_is_refused_in_words(client, delegate, field, value):
+    user, _participant, visit = delegate
+    client.force_login(user)
+
+    response = client.post(reverse("my:travel_create", args=[visit.pk]), {**TRAVEL, field: value})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {field: [OUT_OF_RANGE]}
+    assert PersonalTravel.objects.count() == 0
+
+
+@pytest.mark.parametrize(("field", "value"), [("check_out", "9999-12-31"), ("check_in", "0001-01-01")])
+def test_hotel_with_a_date_out_of_range_is_refused_in_words(client, delegate, field, value):
+    user, _participant, visit = delegate
+    city = CityFactory(name="Nashville", timezone="America/Chicago")
+    stay = {"name": "Hotel", "city": city.pk, "check_in": "2019-11-03", "check_out": "2019-11-05"}
+    client.force_login(user)
+
+    response = client.post(reverse("my:stay_create", args=[visit.pk]), {**stay, field: value})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {field: [OUT_OF_RANGE]}
+    assert Accommodation.objects.count() == 0
