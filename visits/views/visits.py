@@ -11,7 +11,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -211,7 +211,15 @@ def visit_clone(request, pk: int):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("A new draft visit was started from this one."))
+            if clone.cancelled_left_out:
+                message = ngettext(
+                    "A new draft visit was started from this one. Its cancelled item was left out.",
+                    "A new draft visit was started from this one. Its %(count)d cancelled items were left out.",
+                    clone.cancelled_left_out,
+                ) % {"count": clone.cancelled_left_out}
+            else:
+                message = _("A new draft visit was started from this one.")
+            messages.success(request, message)
             return redirect(clone)
     return form_page(
         request,
