@@ -100,8 +100,16 @@ def _visit_forms(visit, stops) -> dict:
     }
 
 
+def _item_record_zone(record):
+    return record.city.zone if isinstance(record, ItineraryItem.history.model) else None
+
+
 def _visit_history(visit) -> list:
-    return history_entries(StudyVisit.history.filter(id=visit.pk), ItineraryItem.history.filter(visit_id=visit.pk))
+    return history_entries(
+        StudyVisit.history.filter(id=visit.pk),
+        ItineraryItem.history.filter(visit_id=visit.pk).select_related("city"),
+        zone_of=_item_record_zone,
+    )
 
 
 def _visit_fragments(visit, stops) -> dict:
