@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from delegations.selectors import delegations_for_officer
-from officers.forms import form_helper
+from officers.forms import form_helper, validate_sane_date
 from partners.models import City, Organisation
 
 from .localtime import NonexistentLocalTime, local_to_utc
@@ -148,11 +148,15 @@ class ItineraryItemForm(forms.ModelForm):
     daylight saving ends) is taken as its first occurrence and listed in ``ambiguous``.
     """
 
-    day = forms.DateField(label=_("Date"), widget=DATE)
+    day = forms.DateField(label=_("Date"), widget=DATE, validators=[validate_sane_date])
     start_time = forms.TimeField(label=_("Starts (local time)"), widget=TIME)
     end_time = forms.TimeField(label=_("Ends (local time)"), widget=TIME)
     end_day = forms.DateField(
-        label=_("Ends on another date"), widget=DATE, required=False, help_text=_("Only for overnight items.")
+        label=_("Ends on another date"),
+        widget=DATE,
+        required=False,
+        help_text=_("Only for overnight items."),
+        validators=[validate_sane_date],
     )
 
     class Meta:

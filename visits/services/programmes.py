@@ -97,6 +97,7 @@ def visit_clone(visit: StudyVisit, *, by, title: str, starts_on: dt.date) -> Stu
 
     Each item keeps its wall-clock time in its city, whatever daylight saving does in between;
     items come back as requested, since the hosts have not yet confirmed the new dates.
+    Cancelled items are left out; how many is on the clone as ``cancelled_left_out``.
     """
     days = (starts_on - visit.starts_on).days
     shift = dt.timedelta(days=days)
@@ -126,7 +127,11 @@ def visit_clone(visit: StudyVisit, *, by, title: str, starts_on: dt.date) -> Stu
                 "departs_on": stop.departs_on + shift,
             },
         )
-    for item in visit.itinerary_items.select_related("city").prefetch_related("host_organisations", "themes"):
+    items = list(visit.itinerary_items.select_related("city").prefetch_related("host_organisations", "themes"))
+    clone.cancelled_left_out = sum(item.status == ItineraryItem.Status.CANCELLED for item in items)
+    for item in items:
+        if item.status == ItineraryItem.Status.CANCELLED:
+            continue
         zone = item.city.zone
         copy = ItineraryItem(visit=clone)
         write_fields(
