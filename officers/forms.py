@@ -5,8 +5,21 @@ from crispy_forms.layout import Layout, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+# Dates a programme can mean. Far beyond them, converting a local time to UTC overflows.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+
+
+def validate_sane_date(value) -> None:
+    """A date or datetime field's value, refused in words outside ``EARLIEST_YEAR``-``LATEST_YEAR``."""
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValidationError(
+            _("Enter a date between the years %(earliest)s and %(latest)s."),
+            code="date_out_of_range",
+            params={"earliest": EARLIEST_YEAR, "latest": LATEST_YEAR},
+        )
 
 
 def add_service_errors(form, error: ValidationError) -> None:
@@ -50,7 +63,7 @@ def duplicate_error(label: str, url: str | None = None) -> ValidationError:
     ModelForm leaves a field with an error out of ``validate_constraints``.
     """
     return ValidationError(
-        format_html(_("{record} already exists."), record=_record_link(label, url)), code="duplicate"
+        format_html(gettext("{record} already exists."), record=_record_link(label, url)), code="duplicate"
     )
 
 
@@ -73,15 +86,17 @@ class NearDuplicateCheck(forms.Form):
         field.widget = forms.CheckboxInput()
         # The bound field was made (and took its label) while the form was cleaned.
         field.label = self[self.confirm_field].label = self.near_duplicate_label
-        links = format_html_join(_(" or "), "{}", ((_record_link(label, url),) for label, url in records))
-        self.add_error(None, ValidationError(format_html(_("Did you mean {records}?"), records=links), code="near"))
+        links = format_html_join(gettext(" or "), "{}", ((_record_link(label, url),) for label, url in records))
+        self.add_error(
+            None, ValidationError(format_html(gettext("Did you mean {records}?"), records=links), code="near")
+        )
 
 
 class MergeForm(forms.Form):
     """Choose the record to keep; the one on the page is merged into it, then deleted."""
 
-    into = forms.ModelChoiceField(queryset=None, label=_lazy("Keep"))
-    confirm = forms.BooleanField(label=_lazy("I understand that this one is deleted once everything is moved."))
+    into = forms.ModelChoiceField(queryset=None, label=_("Keep"))
+    confirm = forms.BooleanField(label=_("I understand that this one is deleted once everything is moved."))
 
     def __init__(self, *args, queryset, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from delegations.selectors import delegations_for_officer
-from officers.forms import duplicate_error, form_helper
+from officers.forms import duplicate_error, form_helper, validate_sane_date
 from partners.models import City, Organisation
 from partners.selectors import folded
 
@@ -182,11 +182,15 @@ class ItineraryItemForm(forms.ModelForm):
     daylight saving ends) is taken as its first occurrence and listed in ``ambiguous``.
     """
 
-    day = forms.DateField(label=_("Date"), widget=DATE)
+    day = forms.DateField(label=_("Date"), widget=DATE, validators=[validate_sane_date])
     start_time = forms.TimeField(label=_("Starts (local time)"), widget=TIME)
     end_time = forms.TimeField(label=_("Ends (local time)"), widget=TIME)
     end_day = forms.DateField(
-        label=_("Ends on another date"), widget=DATE, required=False, help_text=_("Only for overnight items.")
+        label=_("Ends on another date"),
+        widget=DATE,
+        required=False,
+        help_text=_("Only for overnight items."),
+        validators=[validate_sane_date],
     )
 
     class Meta:
