@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('delegations', '0003_created_by'),
         ('partners', '0001_initial'),
-        ('trips', '0001_initial'),
+        ('trips', '0002_travel_direction_labels'),
         ('visits', '0005_models_to_trips_and_outcomes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
