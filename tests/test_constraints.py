@@ -11,6 +11,7 @@ from notifications.models import Notification
 from outcomes.tests.factories import FollowUpFactory
 from partners.models import City, Organisation
 from partners.tests.factories import CityFactory, NetworkMembershipFactory, OrganisationFactory
+from trips.models import CheckInLink, CheckInRequest
 from visits.models import StudyVisit
 from visits.tests.factories import (
     ItineraryItemFactory,
@@ -107,6 +108,26 @@ def _notification_sent_without_date():
     )
 
 
+def _check_in_request(**fields):
+    return CheckInRequest.objects.create(
+        visit=StudyVisitFactory(), expires_at=dt.datetime(2019, 11, 6, tzinfo=dt.UTC), **fields
+    )
+
+
+def _check_in_request_city_scope_without_city():
+    _check_in_request(scope="city")
+
+
+def _check_in_request_all_with_city():
+    _check_in_request(scope="all", city=CityFactory())
+
+
+def _check_in_link_twice():
+    request, participant = _check_in_request(), ParticipantFactory()
+    CheckInLink.objects.create(request=request, participant=participant)
+    CheckInLink.objects.create(request=request, participant=participant)
+
+
 @pytest.mark.parametrize(
     ("make_bad_row", "constraint"),
     [
@@ -128,6 +149,9 @@ def _notification_sent_without_date():
         (_follow_up_two_owners, "visits_followup_exactly_one_owner"),
         (_follow_up_no_owner, "visits_followup_exactly_one_owner"),
         (_notification_sent_without_date, "notifications_sent_has_date"),
+        (_check_in_request_city_scope_without_city, "trips_checkinrequest_city_with_scope"),
+        (_check_in_request_all_with_city, "trips_checkinrequest_city_with_scope"),
+        (_check_in_link_twice, "trips_checkinlink_one_per_person"),
     ],
 )
 def test_constraint_refuses_bad_row(make_bad_row, constraint):
