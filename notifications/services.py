@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -219,3 +220,20 @@ def notifications_erase_recipient(email: str) -> int:
     return rows.update(
         to_email="", to_name="", body_text="", body_html="", attachments=[], last_error="", updated_at=timezone.now()
     )
+
+
+def notifications_erase_keyed(prefixes: list[str]) -> int:
+    """Blank the subject, bodies and attachments of every row whose key starts with one of
+    ``prefixes``: messages to others that name an erased person (a check-in alert).
+
+    Rows still queued are cancelled first. Address, kind, status and dates stay. Returns how
+    many rows were blanked.
+    """
+    if not prefixes:
+        return 0
+    matches = Q()
+    for prefix in prefixes:
+        matches |= Q(key__startswith=prefix)
+    rows = Notification.objects.filter(matches)
+    rows.filter(status=Status.QUEUED).update(status=Status.CANCELLED, next_attempt_at=None, updated_at=timezone.now())
+    return rows.update(subject="", body_text="", body_html="", attachments=[], last_error="", updated_at=timezone.now())

@@ -13,7 +13,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from delegations.models import DelegationMember, Participant
-from notifications.services import notifications_erase_recipient
+from notifications.services import notifications_erase_keyed, notifications_erase_recipient
 from officers.history import history_user_set
 from outcomes.models import FollowUp
 from trips.models import CalendarFeedToken, CheckIn, CheckInLink
@@ -85,8 +85,8 @@ def participant_erase(participant: Participant, *, by) -> Participant:
 
     Blanks every personal field, drops the change history that still holds them, disables
     and unlinks the login and ends its sessions, revokes their calendar feed links, deletes
-    their safety check-ins and check-in links and anonymises the outbox rows addressed to them
-    (queued ones are cancelled). Roster rows, follow-ups and visits stay.
+    their safety check-ins and check-in links, blanks the alerts about them sent to officers and
+    anonymises the outbox rows addressed to them (queued ones are cancelled). Roster rows, follow-ups and visits stay.
     """
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
     user = participant.user
@@ -110,7 +110,10 @@ def participant_erase(participant: Participant, *, by) -> Participant:
         user.save()
         user.emailaddress_set.all().delete()
     CalendarFeedToken.objects.filter(participant=participant, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    CheckIn.objects.filter(participant=participant).delete()
+    check_ins = CheckIn.objects.filter(participant=participant)
+    # The alerts to officers name the person (see trips.services.check_in_record's keys).
+    notifications_erase_keyed([f"check-in-alert:{pk}:" for pk in check_ins.values_list("pk", flat=True)])
+    check_ins.delete()
     CheckInLink.objects.filter(participant=participant).delete()
     for address in addresses:
         notifications_erase_recipient(address)

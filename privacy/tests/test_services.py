@@ -10,8 +10,10 @@ from django.urls import reverse
 
 from delegations.models import DelegationMember, Participant
 from delegations.tests.factories import DelegationMemberFactory, ParticipantFactory
+from notifications.models import Notification
 from privacy.services import participant_erase, participant_export_data, sensitive_data_purge
 from trips.models import CheckIn, CheckInLink, CheckInRequest
+from trips.services import check_in_record
 from visits.tests.factories import StudyVisitFactory
 
 pytestmark = pytest.mark.django_db
@@ -160,3 +162,21 @@ def test_retention_deletes_check_ins_only_after_the_period(camille, settings):
     sensitive_data_purge(today=dt.date(2020, 5, 8))
 
     assert (CheckIn.objects.count(), CheckInLink.objects.count()) == (0, 0)
+
+
+def test_erasure_blanks_the_help_alerts_that_name_them(camille):
+    member = _member_of_visit(camille, ends_on=dt.date(2019, 11, 9))
+    visit = member.delegation.visits.get()
+    officer = get_user_model().objects.create_user(username="o@example.org", email="o@example.org", password="x")
+    visit.programme.officers.add(officer)
+    check_in_record(visit, camille, status="needs_help", message="Lost")
+    other = Notification.objects.create(
+        key="other:1", kind="test", to_email="o@example.org", subject="Keep", body_text="b"
+    )
+
+    participant_erase(camille, by=None)
+
+    alert = Notification.objects.get(kind="check_in_alert")
+    assert (alert.to_email, alert.subject, alert.body_text, alert.status) == ("o@example.org", "", "", "cancelled")
+    other.refresh_from_db()
+    assert other.subject == "Keep"
