@@ -62,5 +62,15 @@ def test_french_delegate_gets_french_after_sign_in_and_english_sticks(live_serve
         assert page.url == live_server.url + "/my/calendar/"
         assert page.locator("html").get_attribute("lang") == "en"
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+        page.goto(live_server.url + "/my/profile/")
+        assert page.locator("html").get_attribute("lang") == "en"
+        page.fill("#id_dietary_needs", "Vegetarian")
+        save = page.get_by_role("button", name="Save")
+        assert save.bounding_box()["height"] >= 44
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        save.click()
+        page.wait_for_load_state()
+        assert page.locator("#id_dietary_needs").input_value() == "Vegetarian"
     finally:
         context.close()

@@ -103,6 +103,7 @@ def test_check_in_from_the_phone_reaches_the_board_and_the_inboxes(
         expect(row.locator(".check-in-answer")).to_have_text("Safe")
         expect(row.locator(".check-in-where")).to_have_text("Washington")
         assert board.evaluate("document.documentElement.scrollWidth") <= 390
+        assert board.get_by_role("link", name="Ask the delegates whether they are safe").bounding_box()["height"] >= 44
 
         phone.fill("#id_message", "Lost near the Capitol")
         phone.get_by_role("button", name="I need help").tap()
