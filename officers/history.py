@@ -36,7 +36,11 @@ def _name(record) -> str:
     """What the record is about, from its own columns (a title, a name) or the person it is about.
 
     ``record.history_object`` would build a fresh instance whose relations are not loaded.
+    A model named by its relations (a travel leg by its cities) says how with ``history_label(record)``.
     """
+    label = getattr(record.instance_type, "history_label", None)
+    if label is not None:
+        return label(record)
     for attribute in ("title", "name"):
         value = getattr(record, attribute, None)
         if isinstance(value, str):

@@ -37,9 +37,9 @@ def digest_lines(changes: list[ItineraryChange]) -> list[dict]:
     An item added and removed within the batch is not mentioned; one moved three times
     is "moved" from where it was before the batch to where it is now.
     """
-    by_item: dict[int, list[ItineraryChange]] = {}
+    by_item: dict[tuple[str, int], list[ItineraryChange]] = {}
     for change in changes:
-        by_item.setdefault(change.item_pk, []).append(change)
+        by_item.setdefault((change.subject, change.item_pk), []).append(change)
     Action = ItineraryChange.Action
     lines = []
     for item_changes in by_item.values():
@@ -59,11 +59,14 @@ def digest_lines(changes: list[ItineraryChange]) -> list[dict]:
         lines.append(
             {
                 "kind": kind,
+                "subject": last.subject,
                 "title": last.title,
                 "old_title": first.old_title if first.old_title != last.title else "",
                 "city": last.city_name,
                 "timezone": last.timezone,
                 "old_timezone": first.old_timezone or last.timezone,
+                "end_timezone": last.end_timezone or last.timezone,
+                "old_end_timezone": first.old_end_timezone or first.old_timezone or last.end_timezone or last.timezone,
                 "old_starts_at": first.old_starts_at,
                 "old_ends_at": first.old_ends_at,
                 "new_starts_at": last.new_starts_at,

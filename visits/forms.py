@@ -13,7 +13,7 @@ from officers.forms import form_helper
 from partners.models import City, Organisation
 
 from .localtime import NonexistentLocalTime, local_to_utc
-from .models import ItineraryItem, Programme, StudyVisit, Theme, VisitStop
+from .models import ItineraryItem, Programme, StudyVisit, Theme, TravelLeg, VisitStop
 from .selectors import programmes_for_officer
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -254,6 +254,141 @@ class ItineraryItemForm(forms.ModelForm):
         data = {name: self.cleaned_data[name] for name in self._meta.fields}
         data["starts_at"] = self.cleaned_data["starts_at"]
         data["ends_at"] = self.cleaned_data["ends_at"]
+        return data
+
+
+def _skipped_time_message(when_time, when_day, city) -> str:
+    return _(
+        "%(time)s does not exist on %(day)s in %(city)s: the clocks skip it for daylight saving "
+        "time. Choose a time an hour later."
+    ) % {"time": when_time.strftime("%H:%M"), "day": when_day.isoformat(), "city": city.name}
+
+
+# Far enough for any real trip; near enough that a zone's offset never runs past the calendar's end.
+LEG_YEARS = (1900, 2200)
+
+
+class TravelLegForm(forms.ModelForm):
+    """A leg entered as a local date and time at each end, each in its own city's zone; stored in UTC.
+
+    As for items, a local time the clocks skip is refused and one that happens twice is taken
+    as its first occurrence and listed in ``ambiguous`` (with its city) for the officer to see.
+    """
+
+    departure_day = forms.DateField(label=_("Departure date"), widget=DATE)
+    departure_time = forms.TimeField(label=_("Departs (local time at the start)"), widget=TIME)
+    arrival_day = forms.DateField(
+        label=_("Arrival date"), widget=DATE, required=False, help_text=_("Leave empty when it is the same date.")
+    )
+    arrival_time = forms.TimeField(label=_("Arrives (local time at the end)"), widget=TIME)
+
+    class Meta:
+        model = TravelLeg
+        fields = [
+            "kind",
+            "status",
+            "from_city",
+            "from_place",
+            "to_city",
+            "to_place",
+            "carrier",
+            "reference",
+            "members",
+            "notes_for_delegates",
+        ]
+        widgets = {
+            "members": forms.CheckboxSelectMultiple,
+            "notes_for_delegates": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    field_for_model_error = {"departs_at": "departure_time", "arrives_at": "arrival_time"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ambiguous: list[tuple[str, str]] = []
+        visit = self.instance.visit
+        self.fields["from_city"].queryset = City.objects.all()
+        self.fields["from_city"].help_text = _("The departure is read in this city's local time.")
+        self.fields["to_city"].queryset = City.objects.all()
+        self.fields["to_city"].help_text = _("The arrival is read in this city's local time.")
+        members = self.fields["members"]
+        members.queryset = (
+            visit.delegation.members.select_related("participant") if visit.delegation_id else (members.queryset.none())
+        )
+        members.label_from_instance = lambda member: member.participant.full_name
+        members.help_text = _("Leave all unticked when the whole delegation travels.")
+        if self.instance.pk and not self.is_bound:
+            departure, arrival = self.instance.local_departure, self.instance.local_arrival
+            self.initial.update(
+                {"departure_day": departure.date(), "departure_time": departure.time(), "arrival_time": arrival.time()}
+            )
+            if arrival.date() != departure.date():
+                self.initial["arrival_day"] = arrival.date()
+        self.helper = form_helper(
+            Row(Column("kind", css_class="col-sm-6"), Column("status", css_class="col-sm-6")),
+            Row(Column("from_city", css_class="col-md-6"), Column("from_place", css_class="col-md-6")),
+            Row(Column("departure_day", css_class="col-6"), Column("departure_time", css_class="col-6")),
+            Row(Column("to_city", css_class="col-md-6"), Column("to_place", css_class="col-md-6")),
+            Row(Column("arrival_day", css_class="col-6"), Column("arrival_time", css_class="col-6")),
+            Row(Column("carrier", css_class="col-sm-6"), Column("reference", css_class="col-sm-6")),
+            "members",
+            "notes_for_delegates",
+        )
+
+    def _sane_day(self, name: str):
+        day = self.cleaned_data.get(name)
+        if day and not LEG_YEARS[0] <= day.year <= LEG_YEARS[1]:
+            raise ValidationError(
+                _("Choose a date between %(first)s and %(last)s."), params={"first": LEG_YEARS[0], "last": LEG_YEARS[1]}
+            )
+        return day
+
+    def clean_departure_day(self):
+        return self._sane_day("departure_day")
+
+    def clean_arrival_day(self):
+        return self._sane_day("arrival_day")
+
+    def clean(self):
+        cleaned = super().clean()
+        names = ("from_city", "departure_day", "departure_time", "to_city", "arrival_time")
+        from_city, day, start, to_city, end = (cleaned.get(name) for name in names)
+        if not (from_city and day and start and to_city and end):
+            return cleaned
+        arrival_day = cleaned.get("arrival_day") or day
+        times = {}
+        for field, city, when_day, when_time in (
+            ("departure_time", from_city, day, start),
+            ("arrival_time", to_city, arrival_day, end),
+        ):
+            try:
+                times[field], ambiguous = local_to_utc(when_day, when_time, city.zone)
+            except NonexistentLocalTime:
+                self.add_error(field, _skipped_time_message(when_time, when_day, city))
+                continue
+            if ambiguous:
+                self.ambiguous.append((f"{when_day.isoformat()} {when_time:%H:%M}", city.name))
+        if len(times) == 2:
+            if times["arrival_time"] <= times["departure_time"]:
+                self.add_error("arrival_time", _("The arrival must come after the departure."))
+            else:
+                self.instance.departs_at = cleaned["departs_at"] = times["departure_time"]
+                self.instance.arrives_at = cleaned["arrives_at"] = times["arrival_time"]
+        return cleaned
+
+    def _update_errors(self, errors):
+        if hasattr(errors, "error_dict"):
+            errors = ValidationError(
+                {self.field_for_model_error.get(name, name): value for name, value in errors.error_dict.items()}
+            )
+        super()._update_errors(errors)
+
+    @property
+    def leg_fields(self) -> dict:
+        """What the travel leg services take."""
+        data = {name: self.cleaned_data[name] for name in self._meta.fields}
+        data["departs_at"] = self.cleaned_data["departs_at"]
+        data["arrives_at"] = self.cleaned_data["arrives_at"]
         return data
 
 

@@ -9,10 +9,12 @@ import datetime as dt
 
 from django.db.models import (
     Count,
+    Exists,
     F,
     Func,
     Max,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -23,7 +25,7 @@ from delegations.models import DelegationMember
 from officers import roles
 from partners.models import City, Organisation
 
-from .models import ItineraryItem, Programme, StudyVisit, Theme
+from .models import ItineraryItem, Programme, StudyVisit, Theme, TravelLeg
 
 
 def is_officer(user) -> bool:
@@ -90,6 +92,30 @@ def itinerary_for_visit(visit: StudyVisit) -> QuerySet[ItineraryItem]:
     )
 
 
+def legs_for_visit(visit: StudyVisit) -> QuerySet[TravelLeg]:
+    """A visit's travel legs in time order, with both cities and the members of sub-group legs."""
+    return (
+        visit.legs.select_related("from_city", "to_city")
+        .prefetch_related(Prefetch("members", queryset=DelegationMember.objects.select_related("participant")))
+        .order_by("departs_at", "arrives_at", "pk")
+    )
+
+
+def legs_for_participant(visits, participant) -> QuerySet[TravelLeg]:
+    """The legs of ``visits`` that ``participant`` travels on: the whole delegation's, and
+    those of a sub-group that lists one of their memberships. One query, cities selected."""
+    through = TravelLeg.members.through
+    some_members = through.objects.filter(travelleg=OuterRef("pk"))
+    theirs = some_members.filter(delegationmember__participant=participant)
+    return (
+        TravelLeg.objects.filter(visit__in=visits)
+        .filter(~Exists(some_members) | Exists(theirs))
+        .annotate(for_some=Exists(some_members))
+        .select_related("from_city", "to_city")
+        .order_by("departs_at", "arrives_at", "pk")
+    )
+
+
 def per_visit(model, aggregate, **filters):
     """A subquery of ``aggregate`` over ``model``'s rows of the outer visit (``visit=OuterRef("pk")``)."""
     rows = model.objects.filter(visit=OuterRef("pk"), **filters).order_by().values("visit")
@@ -106,16 +132,25 @@ def _table_stamp(model, function: str) -> Subquery:
 def with_itinerary_stamps(visits: QuerySet[StudyVisit], *, editor=False) -> QuerySet[StudyVisit]:
     """Annotate each visit with what its itinerary's version is made of, in the same query.
 
-    ``items_count`` and ``items_latest`` (latest ``updated_at``); for the officer's editor,
-    ``follow_up_count`` and the count and highest id of the cities, organisations and themes
-    its forms offer (``city_count``, ``city_last``, ...), so that a new one shows at once.
+    ``items_count`` and ``items_latest`` (latest ``updated_at``), ``legs_count`` and ``legs_latest``
+    likewise for travel legs; for the officer's editor, the count and highest id of the
+    delegation's members (``member_count``, ``member_last``), ``follow_up_count`` and the count
+    and highest id of the cities, organisations and themes its forms offer (``city_count``,
+    ``city_last``, ...), so that a new one shows at once.
     A delegate's own stamps are added by ``trips.selectors.with_delegate_stamps``.
     """
     stamps = {
         "items_count": per_visit(ItineraryItem, Count("pk")),
         "items_latest": per_visit(ItineraryItem, Max("updated_at")),
+        "legs_count": per_visit(TravelLeg, Count("pk")),
+        "legs_latest": per_visit(TravelLeg, Max("updated_at")),
     }
     if editor:
+        # The leg form offers the delegation's members: a new one must show at once.
+        members = DelegationMember.objects.filter(delegation=OuterRef("delegation")).order_by().values("delegation")
+        member_count = Subquery(members.annotate(value=Count("pk")).values("value"))
+        stamps["member_count"] = Coalesce(member_count, 0)
+        stamps["member_last"] = Subquery(members.annotate(value=Max("pk")).values("value"))
         # Follow-ups belong to outcomes, an app above this one: counted through the reverse
         # relation's model, the one place this app names an upper app's table.
         follow_up = StudyVisit._meta.get_field("follow_ups").related_model
@@ -149,24 +184,29 @@ class ItineraryDay:
         self.items = items
 
 
-def itinerary_days(visit: StudyVisit, items: list[ItineraryItem]) -> list[ItineraryDay]:
-    """Group items by local day and mark each with ``overlaps`` (other items at the same
-    time, cancelled ones aside) and ``outside_visit`` (a local date beyond the visit's)."""
-    active = [item for item in items if item.status != ItineraryItem.Status.CANCELLED]
-    for item in items:
-        item.overlaps = [
+def itinerary_days(visit: StudyVisit, items: list[ItineraryItem], legs: list[TravelLeg] = ()) -> list[ItineraryDay]:
+    """Items and legs in time order, grouped by the local day they start on, each marked with
+    ``overlaps`` (others at the same time, cancelled ones aside), ``outside_visit`` (a local
+    date beyond the visit's) and ``is_leg``."""
+    entries = sorted(
+        [*items, *legs], key=lambda entry: (entry.starts_at, entry.ends_at, isinstance(entry, TravelLeg), entry.pk)
+    )
+    active = [entry for entry in entries if entry.status != ItineraryItem.Status.CANCELLED]
+    for entry in entries:
+        entry.is_leg = isinstance(entry, TravelLeg)
+        entry.overlaps = [
             other
             for other in active
-            if other is not item
-            and item.status != ItineraryItem.Status.CANCELLED
-            and other.starts_at < item.ends_at
-            and item.starts_at < other.ends_at
+            if other is not entry
+            and entry.status != ItineraryItem.Status.CANCELLED
+            and other.starts_at < entry.ends_at
+            and entry.starts_at < other.ends_at
         ]
-        item.outside_visit = item.local_start.date() < visit.starts_on or item.local_end.date() > visit.ends_on
+        entry.outside_visit = entry.local_start.date() < visit.starts_on or entry.local_end.date() > visit.ends_on
     days = []
-    for item in items:
-        day = item.local_start.date()
+    for entry in entries:
+        day = entry.local_start.date()
         if not days or days[-1].day != day:
             days.append(ItineraryDay(day, []))
-        days[-1].items.append(item)
+        days[-1].items.append(entry)
     return days

@@ -22,7 +22,7 @@ from partners.models import City
 
 from . import emails
 from .localtime import shift_local
-from .models import ItineraryChange, ItineraryItem, Programme, StudyVisit, Theme, VisitStop
+from .models import ItineraryChange, ItineraryItem, Programme, StudyVisit, Theme, TravelLeg, VisitStop
 from .selectors import itinerary_for_visit
 
 
@@ -284,19 +284,29 @@ def _item_snapshot(item: ItineraryItem) -> dict:
     return snapshot
 
 
-def _change_record(item: ItineraryItem, *, action: str, before: dict | None, by) -> ItineraryChange | None:
+def _change_record(item: ItineraryItem | TravelLeg, *, action: str, before: dict | None, by) -> ItineraryChange | None:
+    """Record an edit of a published visit's item or leg for the next digest; nothing on a draft."""
     visit = item.visit
     if visit.status != StudyVisit.Status.PUBLISHED:
         return None
     before = before or {}
     gone = action == ItineraryChange.Action.DELETED
+    if isinstance(item, TravelLeg):
+        where = {
+            "subject": ItineraryChange.Subject.LEG,
+            "timezone": item.from_city.timezone,
+            "end_timezone": item.to_city.timezone,
+            "old_end_timezone": before.get("end_timezone", ""),
+            "city_name": item.from_city.name,
+            "new_venue": "" if gone else item.from_place,
+        }
+    else:
+        where = {"timezone": item.city.timezone, "city_name": item.city.name, "new_venue": "" if gone else item.venue}
     return ItineraryChange.objects.create(
         visit=visit,
         item_pk=item.pk,
         action=action,
         title=item.title,
-        timezone=item.city.timezone,
-        city_name=item.city.name,
         old_title=before.get("title", ""),
         old_starts_at=before.get("starts_at"),
         old_ends_at=before.get("ends_at"),
@@ -304,9 +314,106 @@ def _change_record(item: ItineraryItem, *, action: str, before: dict | None, by)
         old_venue=before.get("venue", ""),
         new_starts_at=None if gone else item.starts_at,
         new_ends_at=None if gone else item.ends_at,
-        new_venue="" if gone else item.venue,
         by=by if getattr(by, "pk", None) else None,
+        **where,
     )
+
+
+_LEG_TOLD_FIELDS = (
+    "kind",
+    "from_city_id",
+    "from_place",
+    "to_city_id",
+    "to_place",
+    "departs_at",
+    "arrives_at",
+    "carrier",
+    "reference",
+    "status",
+    "notes_for_delegates",
+)
+
+
+def _leg_snapshot(leg: TravelLeg) -> dict:
+    snapshot = {name: getattr(leg, name) for name in _LEG_TOLD_FIELDS}
+    snapshot.update(
+        title=leg.title,
+        starts_at=leg.departs_at,
+        ends_at=leg.arrives_at,
+        timezone=leg.from_city.timezone,
+        end_timezone=leg.to_city.timezone,
+        venue=leg.from_place,
+        members=sorted(member.pk for member in leg.members.all()),
+    )
+    return snapshot
+
+
+def _leg_members_check(visit: StudyVisit, members) -> list:
+    members = list(members or [])
+    if any(member.delegation_id != visit.delegation_id for member in members):
+        raise ValidationError({"members": _("Choose members of this visit's delegation.")})
+    return members
+
+
+@transaction.atomic
+def travel_leg_create(visit: StudyVisit, *, by, members=(), **fields) -> TravelLeg:
+    """Add a travel leg to ``visit`` (for the whole delegation, or for ``members`` only).
+
+    ``fields`` are TravelLeg fields (``kind``, ``from_city``, ``departs_at``, ...). Validated
+    with ``full_clean``; a leg outside the visit's days is allowed. On a published visit,
+    records the addition for the next itinerary digest.
+    """
+    fields.pop("visit", None)
+    members = _leg_members_check(visit, members)
+    leg = TravelLeg(visit=visit, **fields)
+    leg.full_clean()
+    leg._change_reason = "created"
+    history_user_set(leg, by)
+    leg.save()
+    leg.members.set(members)
+    _change_record(leg, action=ItineraryChange.Action.ADDED, before=None, by=by)
+    return leg
+
+
+@transaction.atomic
+def travel_leg_update(leg: TravelLeg, *, by, members=None, **fields) -> TravelLeg:
+    """Change a leg's fields (and, when given, who travels), validated with ``full_clean``.
+
+    On a published visit, records what changed (old times kept; a new cancelled status is
+    recorded as a cancellation) for the next itinerary digest.
+    """
+    leg = TravelLeg.objects.select_for_update().select_related("visit", "from_city", "to_city").get(pk=leg.pk)
+    fields.pop("visit", None)
+    before = _leg_snapshot(leg)
+    for name, value in fields.items():
+        setattr(leg, name, value)
+    leg.full_clean()
+    leg._change_reason = "updated"
+    history_user_set(leg, by)
+    leg.save()
+    if members is not None:
+        leg.members.set(_leg_members_check(leg.visit, members))
+    after = _leg_snapshot(leg)
+    if leg.status == TravelLeg.Status.CANCELLED and before["status"] != TravelLeg.Status.CANCELLED:
+        _change_record(leg, action=ItineraryChange.Action.CANCELLED, before=before, by=by)
+    elif any(before[name] != after[name] for name in (*_LEG_TOLD_FIELDS, "members")):
+        _change_record(leg, action=ItineraryChange.Action.CHANGED, before=before, by=by)
+    return leg
+
+
+def travel_leg_cancel(leg: TravelLeg, *, by) -> TravelLeg:
+    """Mark a leg cancelled (it stays in the itinerary, struck through); recorded for the digest."""
+    return travel_leg_update(leg, by=by, status=TravelLeg.Status.CANCELLED)
+
+
+@transaction.atomic
+def travel_leg_delete(leg: TravelLeg, *, by) -> None:
+    """Delete a leg; on a published visit its removal is recorded for the next digest."""
+    leg = TravelLeg.objects.select_for_update().select_related("visit", "from_city", "to_city").get(pk=leg.pk)
+    if leg.status != TravelLeg.Status.CANCELLED:
+        _change_record(leg, action=ItineraryChange.Action.DELETED, before=_leg_snapshot(leg), by=by)
+    history_user_set(leg, by)
+    leg.delete()
 
 
 def itinerary_digests_queue(*, now: dt.datetime | None = None) -> int:
