@@ -16,7 +16,6 @@ from visits.tests.factories import (
     ItineraryItemFactory,
     PublishedVisitFactory,
     StudyVisitFactory,
-    TravelLegFactory,
     VisitStopFactory,
 )
 
