@@ -65,6 +65,7 @@ class TravelLegFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = TravelLeg
+        skip_postgeneration_save = True
 
     visit = factory.SubFactory(StudyVisitFactory)
     kind = TravelLeg.Kind.COACH
@@ -73,3 +74,8 @@ class TravelLegFactory(factory.django.DjangoModelFactory):
     departs_at = dt.datetime(2019, 11, 5, 17, tzinfo=dt.UTC)
     arrives_at = factory.LazyAttribute(lambda leg: leg.departs_at + dt.timedelta(hours=2, minutes=15))
     status = TravelLeg.Status.CONFIRMED
+
+    @factory.post_generation
+    def members(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.members.set(extracted)
