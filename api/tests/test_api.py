@@ -66,8 +66,8 @@ def test_delegate_reads_their_visits_but_not_drafts_or_follow_ups(client, demo):
     assert delegate.get(reverse("api:visit_itinerary", args=[draft.pk])).status_code == 404
     assert delegate.get(urls["follow_up_detail"]).status_code == 404
     assert delegate.get(urls["follow_up_list"]).json()["count"] == 0
-    assert itinerary[0]["title"] == "Arrival at Nashville International Airport"
-    assert itinerary[0]["local_starts_at"] == "2019-11-03T14:05:00-06:00"
+    assert itinerary[0]["title"] == "Welcome dinner with Meridian"
+    assert itinerary[0]["local_starts_at"] == "2019-11-03T19:00:00-06:00"
     assert itinerary[0]["timezone"] == "America/Chicago"
 
 
