@@ -286,7 +286,9 @@ CONTENT_SECURITY_POLICY = {
 # week-long trip with long flights; tighten them with the environment. Sessions are read
 # from the cache and kept in the database (cached_db). Users see and end their sessions at
 # /accounts/sessions/ (allauth.usersessions), and a password change ends the others.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# cached_db, with each cached copy kept at most SESSION_CACHE_SECONDS (accounts/sessions.py).
+SESSION_ENGINE = "accounts.sessions"
+SESSION_CACHE_SECONDS = env.int("SESSION_CACHE_SECONDS", default=300)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=60 * 60 * 8)
 SESSION_ABSOLUTE_LIFETIME = env.int("SESSION_ABSOLUTE_LIFETIME", default=60 * 60 * 24 * 7)

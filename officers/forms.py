@@ -3,6 +3,20 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout, Submit
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# Dates a programme can mean. Far beyond them, converting a local time to UTC overflows.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+
+
+def validate_sane_date(value) -> None:
+    """A date or datetime field's value, refused in words outside ``EARLIEST_YEAR``-``LATEST_YEAR``."""
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValidationError(
+            _("Enter a date between the years %(earliest)s and %(latest)s."),
+            code="date_out_of_range",
+            params={"earliest": EARLIEST_YEAR, "latest": LATEST_YEAR},
+        )
 
 
 def add_service_errors(form, error: ValidationError) -> None:

@@ -7,9 +7,12 @@ whatever the number of records: the latest records, each annotated with the id o
 predecessor, then those predecessors, to diff against.
 """
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import dateformat
 
 # Bookkeeping fields that change on every save and say nothing to a reader.
 IGNORED_FIELDS = {"updated_at", "created_at"}
@@ -25,9 +28,13 @@ class HistoryEntry:
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # (field label, old, new)
 
 
-def _shown(value) -> str:
+def _shown(value, zone: dt.tzinfo | None = None) -> str:
     if value in (None, ""):
         return "—"
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        # tzname() knows which 01:30 of the night clocks go back; the "T" format cannot tell them apart.
+        local = value.astimezone(zone or dt.UTC)
+        return f"{dateformat.format(local, 'j M Y H:i')} {local.tzname()}"
     text = str(value)
     return text if len(text) <= 80 else text[:79] + "…"
 
@@ -52,7 +59,7 @@ def _name(record) -> str:
     return str(record.history_object)
 
 
-def _changes(record, previous) -> list[tuple[str, str, str]]:
+def _changes(record, previous, zone: dt.tzinfo | dict | None = None) -> list[tuple[str, str, str]]:
     if previous is None or record.history_type != "~":
         return []
     model = record.instance_type
@@ -66,14 +73,23 @@ def _changes(record, previous) -> list[tuple[str, str, str]]:
             # Keys would show bare ids; saying that it changed keeps the section query-free.
             changes.append((str(model_field.verbose_name), "", ""))
         else:
-            changes.append((str(model_field.verbose_name), _shown(change.old), _shown(change.new)))
+            # A record whose times belong to different places (a leg's two ends) maps each field to its zone.
+            field_zone = zone.get(change.field) if isinstance(zone, dict) else zone
+            changes.append(
+                (str(model_field.verbose_name), _shown(change.old, field_zone), _shown(change.new, field_zone))
+            )
     return changes
 
 
-def history_entries(*histories: QuerySet, limit: int = 15) -> list[HistoryEntry]:
+def history_entries(
+    *histories: QuerySet, limit: int = 15, zone_of: Callable[[object], dt.tzinfo | dict | None] | None = None
+) -> list[HistoryEntry]:
     """The latest ``limit`` records across ``histories`` (``Model.history`` querysets), newest first.
 
     Records about a participant (delegation members) need ``select_related("participant")``.
+    Changed datetimes are shown in ``zone_of(record)`` (an item's city's zone, or a mapping of
+    field name to zone for a record whose times belong to two places), else in UTC,
+    each with its zone's abbreviation; ``zone_of`` reads only what the querysets selected.
     """
     records = []
     for history in histories:
@@ -100,7 +116,7 @@ def history_entries(*histories: QuerySet, limit: int = 15) -> list[HistoryEntry]
             action=record.history_type,
             label=f"{record.instance_type._meta.verbose_name}: {_name(record)}",
             reason=record.history_change_reason or "",
-            changes=_changes(record, previous_record),
+            changes=_changes(record, previous_record, zone_of(record) if zone_of else None),
         )
         for record, previous_record in records[:limit]
     ]

@@ -12,13 +12,13 @@ from officers.history import history_user_set
 from partners.models import NetworkMembership
 from visits.models import StudyVisit
 from visits.services import (
-    _home_zone,
-    _is_due,
-    _morning,
-    _queue_to,
-    _write,
+    home_zone,
+    is_due,
+    morning_on,
+    participant_message_queue,
     visit_lessons_requests_queue,
     visit_reminders_queue,
+    write_fields,
 )
 
 from .models import FollowUp, ItemNote, Lesson
@@ -47,13 +47,13 @@ def follow_up_reminders_queue(*, now: dt.datetime | None = None) -> int:
     queued = 0
     for follow_up in follow_ups:
         participant = follow_up.owner_participant
-        zone = _home_zone(participant, dt.UTC)
-        due = [days for days in offsets if _is_due(_morning(follow_up.due_on - dt.timedelta(days=days), zone), now)]
+        zone = home_zone(participant, dt.UTC)
+        due = [days for days in offsets if is_due(morning_on(follow_up.due_on - dt.timedelta(days=days), zone), now)]
         if not due:
             continue
         days = min(due)
         with transaction.atomic():
-            queued += _queue_to(
+            queued += participant_message_queue(
                 participant,
                 key=f"follow-up-reminder:{follow_up.pk}:{follow_up.due_on:%Y%m%d}:{days}",
                 kind="follow_up_reminder",
@@ -171,16 +171,16 @@ def _follow_up_owner_city(follow_up):
 @transaction.atomic
 def follow_up_create(visit: StudyVisit, *, by, themes=(), **fields) -> FollowUp:
     """Record a commitment made after ``visit``."""
-    return _write(FollowUp(visit=visit), fields, {"themes": themes}, by=by)
+    return write_fields(FollowUp(visit=visit), fields, {"themes": themes}, by=by)
 
 
 @transaction.atomic
 def follow_up_update(follow_up: FollowUp, *, by, themes=(), **fields) -> FollowUp:
     """Change a follow-up: its owner, due date, status, outcome or themes."""
-    return _write(follow_up, fields, {"themes": themes}, by=by)
+    return write_fields(follow_up, fields, {"themes": themes}, by=by)
 
 
 @transaction.atomic
 def follow_up_set_status(follow_up: FollowUp, *, by, status: str) -> FollowUp:
     """Move a follow-up to another column of the board."""
-    return _write(follow_up, {"status": status}, by=by, reason=f"status: {status}")
+    return write_fields(follow_up, {"status": status}, by=by, reason=f"status: {status}")

@@ -57,6 +57,11 @@ HOSTILE = [
     "../../etc/passwd",
     "Europe/Nowhere",
 ]
+# Dates at the ends of what Python can hold: a local time there overflows when turned into UTC.
+DATE_EXTREMES = {
+    "date": ["0001-01-01", "9999-12-31"],
+    "datetime-local": ["0001-01-01T00:00", "9999-12-31T23:59", "0001-01-01", "9999-12-31"],
+}
 
 
 class FormReader(HTMLParser):
@@ -72,7 +77,7 @@ class FormReader(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form" and (attrs.get("method") or "").lower() == "post":
-            self._form = {"action": attrs.get("action") or "", "fields": {}}
+            self._form = {"action": attrs.get("action") or "", "fields": {}, "types": {}}
             self.forms.append(self._form)
         if self._form is None:
             return
@@ -83,6 +88,7 @@ class FormReader(HTMLParser):
                 self._form["fields"].setdefault(name, []).append(attrs.get("value") or "on")
             elif kind != "file":
                 self._form["fields"].setdefault(name, []).append(attrs.get("value") or "")
+                self._form["types"][name] = kind
         elif tag == "select" and name:
             self._select = self._form["fields"].setdefault(name, [])
         elif tag == "option" and self._select is not None and attrs.get("value"):
@@ -218,7 +224,7 @@ def _client(world: World, role: str) -> Client:
     return client
 
 
-def _form(world: World, target: Target) -> tuple[Client, str, dict[str, list[str]]]:
+def _form(world: World, target: Target) -> tuple[Client, str, dict[str, list[str]], dict[str, str]]:
     if target.page == "PENDING_IMPORT":
         token, client = pending_import(world)
         page = reverse("spreadsheets:import_preview", args=[world.visit.delegation_id, token])
@@ -232,15 +238,17 @@ def _form(world: World, target: Target) -> tuple[Client, str, dict[str, list[str
     for form in reader.forms:
         form_action = form["action"] or urlsplit(page).path
         if form_action == action and (not target.has_field or target.has_field in form["fields"]):
-            return client, action, form["fields"]
+            return client, action, form["fields"], form["types"]
     raise AssertionError(f"No form posting to {action} on {page}: {[f['action'] for f in reader.forms]}")
 
 
-def _payloads(fields: dict[str, list[str]]):
+def _payloads(fields: dict[str, list[str]], types: dict[str, str]):
     """Each field missing, as the page offered it, one of its options, hostile, or random text."""
     strategies = {}
     for name, offered in fields.items():
         choices = [st.just(None), st.sampled_from(HOSTILE), st.text(max_size=80)]
+        if types.get(name) in DATE_EXTREMES:
+            choices.append(st.sampled_from(DATE_EXTREMES[types[name]]))
         if offered:
             choices.append(st.sampled_from(offered))
             choices.append(st.sampled_from(offered))
@@ -269,7 +277,7 @@ def _row_counts() -> dict[str, int]:
 def test_hostile_form_input_is_refused_in_words_and_saves_nothing(name):
     world = build_world()
     target = TARGETS[name]
-    client, action, fields = _form(world, target)
+    client, action, fields, types = _form(world, target)
 
     @settings(
         max_examples=int(os.environ.get("FUZZ_MAX_EXAMPLES", "20")),
@@ -277,7 +285,7 @@ def test_hostile_form_input_is_refused_in_words_and_saves_nothing(name):
         database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     )
-    @given(data=_payloads(fields))
+    @given(data=_payloads(fields, types))
     def post_hostile(data):
         before = _row_counts()
 
@@ -288,3 +296,26 @@ def test_hostile_form_input_is_refused_in_words_and_saves_nothing(name):
             assert _row_counts() == before, data
 
     post_hostile()
+
+
+# The forms whose dates become instants in a place's zone: an extreme date is a form error in words.
+DATED_FORMS = ["item_create", "item_edit", "member_stay", "member_travel", "my_stay", "my_travel", "my_travel_edit"]
+
+
+@pytest.mark.parametrize("name", DATED_FORMS)
+def test_dates_out_of_range_are_refused_in_words_and_save_nothing(name):
+    world = build_world()
+    client, action, fields, types = _form(world, TARGETS[name])
+    offered = {name: values[0] for name, values in fields.items() if values}
+    dated = [name for name, kind in types.items() if kind in DATE_EXTREMES]
+    assert dated, fields
+
+    for date_field in dated:
+        for extreme in DATE_EXTREMES[types[date_field]]:
+            before = _row_counts()
+
+            response = client.post(action, {**offered, date_field: extreme})
+
+            assert response.status_code in (200, 400), (date_field, extreme, response.status_code)
+            assert "Enter a date between the years 1900 and 2100." in response.content.decode(), (date_field, extreme)
+            assert _row_counts() == before, (date_field, extreme)

@@ -48,7 +48,27 @@ def test_visit_page_shows_who_moved_an_item_and_from_where_to_where(world, offic
     assert "officer@example.org" in history
     assert "itinerary item: Meeting at Metro Police" in history
     assert f"title: {item.title} → Meeting at Metro Police" in history
-    assert "starts at: 2019-11-04 15:00:00+00:00 → 2019-11-04 16:00:00+00:00" in history
+    assert "starts at: 4 Nov 2019 09:00 CST → 4 Nov 2019 10:00 CST" in history
+
+
+def test_visit_page_history_shows_item_times_in_the_items_zone_through_the_repeated_hour(world, officer_client):
+    item = world.item
+    item.starts_at, item.ends_at = (
+        dt.datetime(2019, 11, 3, 6, 30, tzinfo=dt.UTC),
+        dt.datetime(2019, 11, 3, 7, tzinfo=dt.UTC),
+    )
+    item.save()
+    item.starts_at, item.ends_at = (
+        dt.datetime(2019, 11, 3, 7, 30, tzinfo=dt.UTC),
+        dt.datetime(2019, 11, 3, 8, tzinfo=dt.UTC),
+    )
+    item.save()
+
+    history = _history(officer_client.get(reverse("visits:visit_detail", args=[world.visit.pk])))
+
+    assert "starts at: 3 Nov 2019 01:30 CDT → 3 Nov 2019 01:30 CST" in history
+    assert "ends at: 3 Nov 2019 01:00 CST → 3 Nov 2019 02:00 CST" in history
+    assert "2019-11-03 06:30:00+00:00" not in history
 
 
 def test_delegation_page_shows_roster_changes(world, officer_client):

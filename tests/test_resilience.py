@@ -18,6 +18,7 @@ from aiosmtpd.controller import Controller
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
@@ -35,6 +36,9 @@ CONFIRMED = ["morgan.testcase@example.org", "taylor.example@example.org"]
 DEMO_PASSWORD = "demo-password-for-tests"
 # A page must answer within this many seconds while Redis is down or hung.
 PAGE_SECONDS = 3.0
+
+# The gunicorn under test keeps a session's cached copy this long (accounts/sessions.py).
+SESSION_CACHE_SECONDS = 2
 
 
 @pytest.fixture
@@ -66,10 +70,20 @@ def _worker_env(*, redis_url: str, smtp_port: int, db_url: str | None = None, **
 
 
 @pytest.fixture
-def web(broker, smtp_server, collected_static, tmp_path):
-    """gunicorn over the test database, with the private Redis as cache and broker."""
+def web(django_db_setup, broker, smtp_server, collected_static, tmp_path):
+    """gunicorn over the test database, with the private Redis as cache and broker.
+
+    These tests are about Redis, not PostgreSQL: the database's connect timeout is generous
+    here, so a loaded machine's slow first connection is not mistaken for an outage.
+    """
     server = Gunicorn(
-        env=_worker_env(redis_url=broker.url, smtp_port=smtp_server.port), log_path=tmp_path / "gunicorn.log"
+        env=_worker_env(
+            redis_url=broker.url,
+            smtp_port=smtp_server.port,
+            DATABASE_CONNECT_TIMEOUT="15",
+            SESSION_CACHE_SECONDS=str(SESSION_CACHE_SECONDS),
+        ),
+        log_path=tmp_path / "gunicorn.log",
     )
     server.start()
     yield server
@@ -140,6 +154,18 @@ def test_pages_sessions_and_publish_answer_quickly_with_redis_hung(
 
     _sweep_until_sent(2)
     assert smtp_server.handler.recipients() == CONFIRMED
+
+
+def test_a_session_ended_while_redis_hangs_does_not_come_back_with_redis(demo, officer_session, web, broker):
+    assert web.get("/", session=officer_session).status == 200  # now cached in that Redis too
+    with frozen(broker):
+        # Signed out (or ended from /accounts/sessions/) meanwhile: the row goes, the cached copy cannot.
+        Session.objects.filter(session_key=officer_session).delete()
+    time.sleep(SESSION_CACHE_SECONDS + 1)
+
+    answer = web.get("/", session=officer_session)
+
+    assert (answer.status, answer.headers.get("Location", "").split("?")[0]) == (302, "/accounts/login/")
 
 
 @pytest.mark.parametrize("outage", ["stopped", "hung"])

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from visits.calendar import UID_DOMAIN, calendar_for_items
+from visits.calendar import UID_DOMAIN, calendar_for_items, calendar_time
 from visits.models import ItineraryItem, TravelLeg
 
 from .models import Accommodation, PersonalTravel
@@ -24,8 +24,8 @@ def _travel_event(leg: PersonalTravel, stamp: dt.datetime) -> Event:
     return Event.new(
         uid=f"travel-{leg.pk}@{UID_DOMAIN}",
         summary=summary,
-        start=leg.departs_at.astimezone(zoneinfo.ZoneInfo(leg.departure_timezone)),
-        end=leg.arrives_at.astimezone(zoneinfo.ZoneInfo(leg.arrival_timezone)),
+        start=calendar_time(leg.departs_at, zoneinfo.ZoneInfo(leg.departure_timezone)),
+        end=calendar_time(leg.arrives_at, zoneinfo.ZoneInfo(leg.arrival_timezone)),
         location=leg.departure_place,
         description="\n".join(lines),
         stamp=stamp,

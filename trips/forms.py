@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
-from officers.forms import form_helper
+from officers.forms import form_helper, validate_sane_date
 
 from .models import LETTER_PLACEHOLDERS, Accommodation, InvitationLetterTemplate, PersonalTravel
 
@@ -17,6 +17,11 @@ from .models import LETTER_PLACEHOLDERS, Accommodation, InvitationLetterTemplate
 def _zone_choices() -> list[tuple[str, str]]:
     zones = sorted(zone for zone in zoneinfo.available_timezones() if "/" in zone and not zone.startswith("Etc/"))
     return [(zone, zone.replace("_", " ")) for zone in zones]
+
+
+def _zone_picker_choices() -> list[tuple[str, str]]:
+    # A blank first choice: with no zone to suggest, the picker asks rather than offer Africa/Abidjan.
+    return [("", "---------"), *_zone_choices()]
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -29,10 +34,14 @@ class LocalDateTimeInput(forms.DateTimeInput):
 class PersonalTravelForm(forms.ModelForm):
     """Times are typed as the clocks show them at each end, in that end's time zone."""
 
-    departure_timezone = forms.ChoiceField(label=_("time zone at departure"), choices=_zone_choices)
-    departs_local = forms.DateTimeField(label=_("departs at (local time)"), widget=LocalDateTimeInput())
-    arrival_timezone = forms.ChoiceField(label=_("time zone at arrival"), choices=_zone_choices)
-    arrives_local = forms.DateTimeField(label=_("arrives at (local time)"), widget=LocalDateTimeInput())
+    departure_timezone = forms.ChoiceField(label=_("time zone at departure"), choices=_zone_picker_choices)
+    departs_local = forms.DateTimeField(
+        label=_("departs at (local time)"), widget=LocalDateTimeInput(), validators=[validate_sane_date]
+    )
+    arrival_timezone = forms.ChoiceField(label=_("time zone at arrival"), choices=_zone_picker_choices)
+    arrives_local = forms.DateTimeField(
+        label=_("arrives at (local time)"), widget=LocalDateTimeInput(), validators=[validate_sane_date]
+    )
 
     class Meta:
         model = PersonalTravel
@@ -63,15 +72,25 @@ class PersonalTravelForm(forms.ModelForm):
         "notes",
     ]
 
-    def __init__(self, *args, default_departure_zone: str = "", default_arrival_zone: str = "", **kwargs):
+    def __init__(self, *args, host_zones: tuple[str, str] = ("", ""), home_zone: str = "", **kwargs):
+        """``host_zones``: the zones of the visit's first and last host cities; ``home_zone``: the member's."""
         super().__init__(*args, **kwargs)
         travel = self.instance
         if travel.pk:
             self.initial["departs_local"] = travel.local_departure.replace(tzinfo=None)
             self.initial["arrives_local"] = travel.local_arrival.replace(tzinfo=None)
         else:
-            self.initial.setdefault("departure_timezone", default_departure_zone)
-            self.initial.setdefault("arrival_timezone", default_arrival_zone)
+            first_host, last_host = host_zones
+            # A new leg is the way out unless asked for the way home; its zones follow from that.
+            self.initial["direction"] = self.initial.get("direction") or PersonalTravel.Direction.ARRIVAL
+            if self.initial["direction"] == PersonalTravel.Direction.DEPARTURE:
+                defaults = {"departure_timezone": last_host, "arrival_timezone": home_zone}
+            else:
+                defaults = {"departure_timezone": home_zone, "arrival_timezone": first_host}
+            for name, zone in defaults.items():
+                # A new leg's initial holds its empty zones already, so setdefault would keep them.
+                if not self.initial.get(name):
+                    self.initial[name] = zone
         self.helper = form_helper(submit=_("Save"), submit_name="save")
 
     def _aware(self, naive: dt.datetime, zone: str) -> dt.datetime:
@@ -110,6 +129,8 @@ class AccommodationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("check_in", "check_out"):
+            self.fields[name].validators.append(validate_sane_date)
         self.helper = form_helper(submit=_("Save"), submit_name="save")
 
 

@@ -76,11 +76,12 @@ class ItineraryLastSeen(models.Model):
 
 
 class PersonalTravel(TimeStampedModel):
-    """One member's own arrival or departure leg, with each end's time in its own zone."""
+    """One member's own leg to the visit or home from it, with each end's time in its own zone."""
 
     class Direction(models.TextChoices):
-        ARRIVAL = "arrival", _("Arrival")
-        DEPARTURE = "departure", _("Departure")
+        # The stored values name the leg by its end at the visit; the labels say what the leg is.
+        ARRIVAL = "arrival", _("Outbound")
+        DEPARTURE = "departure", _("Return")
 
     class Mode(models.TextChoices):
         FLIGHT = "flight", _("Flight")

@@ -6,6 +6,7 @@ appearing twice.
 """
 
 import datetime as dt
+import zoneinfo
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -33,6 +34,20 @@ def item_uid(item: ItineraryItem) -> str:
     return f"item-{item.pk}@{UID_DOMAIN}"
 
 
+def calendar_time(instant: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
+    """``instant`` as an event should carry it: its wall time in ``zone`` (TZID), or UTC in the repeated hour.
+
+    A TZID time in the hour the clocks go back through is read as its first occurrence
+    (RFC 5545), so the second 01:30 would come out an hour early in every client; UTC says
+    either one exactly. The mix also keeps an event across the change ordered by instant,
+    not by wall time (01:30 CDT to 01:00 CST is 30 minutes, not minus 30).
+    """
+    local = instant.astimezone(zone)
+    if local.replace(fold=0).utcoffset() != local.replace(fold=1).utcoffset():
+        return instant.astimezone(dt.UTC)
+    return local
+
+
 def _item_event(item: ItineraryItem, stamp: dt.datetime) -> Event:
     zone = item.city.zone
     hosts = ", ".join(str(org) for org in item.host_organisations.all())
@@ -48,8 +63,8 @@ def _item_event(item: ItineraryItem, stamp: dt.datetime) -> Event:
     event = Event.new(
         uid=item_uid(item),
         summary=item.title,
-        start=item.starts_at.astimezone(zone),
-        end=item.ends_at.astimezone(zone),
+        start=calendar_time(item.starts_at, zone),
+        end=calendar_time(item.ends_at, zone),
         location=location,
         description="\n".join(lines),
         status=_STATUS.get(item.status, "CONFIRMED"),
@@ -80,8 +95,8 @@ def _leg_event(leg: TravelLeg, stamp: dt.datetime) -> Event:
     return Event.new(
         uid=leg_uid(leg),
         summary=summary,
-        start=leg.local_departure,
-        end=leg.local_arrival,
+        start=calendar_time(leg.departs_at, leg.from_city.zone),
+        end=calendar_time(leg.arrives_at, leg.to_city.zone),
         location=", ".join(part for part in (leg.from_place, leg.from_city.name) if part),
         description="\n".join(lines),
         status=_STATUS.get(leg.status, "CONFIRMED"),

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from delegations.selectors import delegations_for_officer
-from officers.forms import form_helper
+from officers.forms import form_helper, validate_sane_date
 from partners.models import City, Organisation
 
 from .localtime import NonexistentLocalTime, local_to_utc
@@ -148,11 +148,15 @@ class ItineraryItemForm(forms.ModelForm):
     daylight saving ends) is taken as its first occurrence and listed in ``ambiguous``.
     """
 
-    day = forms.DateField(label=_("Date"), widget=DATE)
+    day = forms.DateField(label=_("Date"), widget=DATE, validators=[validate_sane_date])
     start_time = forms.TimeField(label=_("Starts (local time)"), widget=TIME)
     end_time = forms.TimeField(label=_("Ends (local time)"), widget=TIME)
     end_day = forms.DateField(
-        label=_("Ends on another date"), widget=DATE, required=False, help_text=_("Only for overnight items.")
+        label=_("Ends on another date"),
+        widget=DATE,
+        required=False,
+        help_text=_("Only for overnight items."),
+        validators=[validate_sane_date],
     )
 
     class Meta:
@@ -264,10 +268,6 @@ def _skipped_time_message(when_time, when_day, city) -> str:
     ) % {"time": when_time.strftime("%H:%M"), "day": when_day.isoformat(), "city": city.name}
 
 
-# Far enough for any real trip; near enough that a zone's offset never runs past the calendar's end.
-LEG_YEARS = (1900, 2200)
-
-
 class TravelLegForm(forms.ModelForm):
     """A leg entered as a local date and time at each end, each in its own city's zone; stored in UTC.
 
@@ -275,10 +275,14 @@ class TravelLegForm(forms.ModelForm):
     as its first occurrence and listed in ``ambiguous`` (with its city) for the officer to see.
     """
 
-    departure_day = forms.DateField(label=_("Departure date"), widget=DATE)
+    departure_day = forms.DateField(label=_("Departure date"), widget=DATE, validators=[validate_sane_date])
     departure_time = forms.TimeField(label=_("Departs (local time at the start)"), widget=TIME)
     arrival_day = forms.DateField(
-        label=_("Arrival date"), widget=DATE, required=False, help_text=_("Leave empty when it is the same date.")
+        label=_("Arrival date"),
+        widget=DATE,
+        required=False,
+        validators=[validate_sane_date],
+        help_text=_("Leave empty when it is the same date."),
     )
     arrival_time = forms.TimeField(label=_("Arrives (local time at the end)"), widget=TIME)
 
@@ -334,20 +338,6 @@ class TravelLegForm(forms.ModelForm):
             "members",
             "notes_for_delegates",
         )
-
-    def _sane_day(self, name: str):
-        day = self.cleaned_data.get(name)
-        if day and not LEG_YEARS[0] <= day.year <= LEG_YEARS[1]:
-            raise ValidationError(
-                _("Choose a date between %(first)s and %(last)s."), params={"first": LEG_YEARS[0], "last": LEG_YEARS[1]}
-            )
-        return day
-
-    def clean_departure_day(self):
-        return self._sane_day("departure_day")
-
-    def clean_arrival_day(self):
-        return self._sane_day("arrival_day")
 
     def clean(self):
         cleaned = super().clean()

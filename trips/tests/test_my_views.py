@@ -555,6 +555,6 @@ def test_demo_delegate_sees_the_2019_visit_and_nothing_else(client, demo):
     events = _events(client.get(reverse("my:feed", args=[token])).content)
     assert {str(event["UID"]) for event in events} == {
         f"item-{pk}@cityexchange" for pk in november.itinerary_items.values_list("pk", flat=True)
-    }
+    } | {f"leg-{pk}@cityexchange" for pk in november.legs.values_list("pk", flat=True)}
     pdf = client.get(reverse("my:visit_pdf", args=[november.pk]))
     assert pdf.content.startswith(b"%PDF")

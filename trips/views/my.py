@@ -95,6 +95,10 @@ def itinerary_body_context(visit: StudyVisit, participant: Participant, *, last_
     for item in items:
         local_offset = item.local_start.utcoffset()
         item.home_differs = bool(home_zone) and item.starts_at.astimezone(home_zone).utcoffset() != local_offset
+        # 19:00 CST is 02:00 CET the next morning: the page says so rather than let the hour mislead.
+        item.home_day_shift = (
+            (item.starts_at.astimezone(home_zone).date() - item.local_start.date()).days if item.home_differs else 0
+        )
         item.changed = last_seen is not None and item.updated_at > last_seen
     legs = list(legs_for_participant([visit.pk], participant))
     travel = list(personal_travel_for(visit, participant))
@@ -321,9 +325,11 @@ def own_record_edit(request, *, visit, participant, model, form_class, record_pk
         instance = model(visit=visit, participant=participant)
     form_kwargs = {"instance": instance}
     if form_class is PersonalTravelForm:
-        first_stop = visit.stops.select_related("city").first()
-        form_kwargs["default_departure_zone"] = participant.home_city.timezone if participant.home_city_id else ""
-        form_kwargs["default_arrival_zone"] = first_stop.city.timezone if first_stop else ""
+        stops = list(visit.stops.select_related("city"))
+        form_kwargs["host_zones"] = (stops[0].city.timezone, stops[-1].city.timezone) if stops else ("", "")
+        form_kwargs["home_zone"] = participant.home_city.timezone if participant.home_city_id else ""
+        if request.GET.get("direction") in PersonalTravel.Direction.values:
+            form_kwargs["initial"] = {"direction": request.GET["direction"]}
     if request.method == "POST":
         if request.POST.get("delete") and instance.pk:
             instance.delete()

@@ -259,7 +259,7 @@ def test_officer_leg_in_year_9999_is_a_form_error(client, officer, visit, cities
     )
 
     assert response.status_code == 400
-    assert "Choose a date between 1900 and 2200." in response.content.decode()
+    assert "Enter a date between the years 1900 and 2100." in response.content.decode()
 
 
 def test_leg_edit_shows_at_once_on_the_cached_page(client, officer, visit, cities):

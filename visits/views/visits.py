@@ -11,7 +11,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -107,12 +107,21 @@ def _visit_forms(visit, stops) -> dict:
     }
 
 
+def _item_record_zone(record):
+    if isinstance(record, ItineraryItem.history.model):
+        return record.city.zone
+    if isinstance(record, TravelLeg.history.model):
+        return {"departs_at": record.from_city.zone, "arrives_at": record.to_city.zone}
+    return None
+
+
 def _visit_history(visit) -> list:
     return history_entries(
         StudyVisit.history.filter(id=visit.pk),
-        ItineraryItem.history.filter(visit_id=visit.pk),
+        ItineraryItem.history.filter(visit_id=visit.pk).select_related("city"),
         # A leg's record is named by its cities ("Coach Nashville → Chattanooga").
         TravelLeg.history.filter(visit_id=visit.pk).select_related("from_city", "to_city"),
+        zone_of=_item_record_zone,
     )
 
 
@@ -245,7 +254,15 @@ def visit_clone(request, pk: int):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("A new draft visit was started from this one."))
+            if clone.cancelled_left_out:
+                message = ngettext(
+                    "A new draft visit was started from this one. Its cancelled item was left out.",
+                    "A new draft visit was started from this one. Its %(count)d cancelled items were left out.",
+                    clone.cancelled_left_out,
+                ) % {"count": clone.cancelled_left_out}
+            else:
+                message = _("A new draft visit was started from this one.")
+            messages.success(request, message)
             return redirect(clone)
     return form_page(
         request,

@@ -1,0 +1,60 @@
+"""Change digests: a published itinerary's edits, told to each confirmed member once they have gone quiet."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from .. import emails
+from ..models import ItineraryChange, StudyVisit
+from .publishing import confirmed_participants, participant_message_queue
+
+
+def itinerary_digests_queue(*, now: dt.datetime | None = None) -> int:
+    """Queue a digest for every visit whose itinerary changes have been quiet long enough.
+
+    Returns how many messages were queued. Quiet means the latest pending change is
+    older than ``ITINERARY_DIGEST_QUIET_MINUTES``, so ten quick edits make one digest.
+    """
+    now = now or timezone.now()
+    quiet_since = now - dt.timedelta(minutes=settings.ITINERARY_DIGEST_QUIET_MINUTES)
+    visit_ids = (
+        ItineraryChange.objects.filter(digested_at__isnull=True)
+        .values("visit")
+        .annotate(last_change=Max("changed_at"))
+        .filter(last_change__lte=quiet_since)
+        .values_list("visit", flat=True)
+    )
+    return sum(visit_itinerary_digest_queue(visit_id, now=now) for visit_id in list(visit_ids))
+
+
+@transaction.atomic
+def visit_itinerary_digest_queue(visit_id: int, *, now: dt.datetime) -> int:
+    """Tell a visit's pending itinerary changes in one digest per confirmed member, and mark them told.
+
+    The message key names the batch's last change, so the same batch is never sent
+    twice, even by two beat processes racing. Returns how many messages were queued.
+    """
+    visit = StudyVisit.objects.select_for_update().get(pk=visit_id)
+    changes = list(
+        visit.itinerary_changes.filter(digested_at__isnull=True).select_for_update().order_by("changed_at", "pk")
+    )
+    quiet_since = now - dt.timedelta(minutes=settings.ITINERARY_DIGEST_QUIET_MINUTES)
+    if not changes or changes[-1].changed_at > quiet_since:
+        return 0
+    queued = 0
+    lines = emails.digest_lines(changes)
+    if lines and visit.status == StudyVisit.Status.PUBLISHED:
+        batch = changes[-1].pk
+        for participant in confirmed_participants(visit):
+            queued += participant_message_queue(
+                participant,
+                key=f"itinerary-digest:{visit.pk}:{batch}:{participant.pk}",
+                kind="itinerary_digest",
+                about=visit,
+                context={"visit": visit, "lines": lines},
+            )
+    ItineraryChange.objects.filter(pk__in=[change.pk for change in changes]).update(digested_at=now)
+    return queued
