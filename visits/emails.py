@@ -10,7 +10,7 @@ from itertools import groupby
 from django.conf import settings
 
 from .calendar import calendar_for_items
-from .models import ItineraryChange, ItineraryItem, StudyVisit
+from .models import ItineraryChange, ItineraryItem, StudyVisit, TravelLeg
 
 
 def portal_url(visit: StudyVisit) -> str:
@@ -18,16 +18,27 @@ def portal_url(visit: StudyVisit) -> str:
     return settings.SITE_URL + visit.get_absolute_url()
 
 
-def itinerary_days(items: list[ItineraryItem]) -> list[tuple[dt.date, list[ItineraryItem]]]:
-    """Items grouped by their day in their own city's zone."""
-    return [(day, list(day_items)) for day, day_items in groupby(items, key=lambda item: item.local_start.date())]
+def legs_for_member(legs: list[TravelLeg], participant) -> list[TravelLeg]:
+    """Of a visit's legs (members prefetched), those ``participant`` travels on: the whole
+    delegation's and the sub-groups' that list them."""
+    return [
+        leg
+        for leg in legs
+        if not leg.members.all() or any(member.participant_id == participant.pk for member in leg.members.all())
+    ]
 
 
-def calendar_attachment(visit: StudyVisit, items: list[ItineraryItem]) -> dict:
+def itinerary_days(items: list[ItineraryItem], legs: list[TravelLeg] = ()) -> list[tuple[dt.date, list]]:
+    """Items and legs in time order, grouped by the day each starts on in its own (departure) city's zone."""
+    entries = sorted([*items, *legs], key=lambda entry: (entry.starts_at, entry.ends_at, entry.is_leg, entry.pk))
+    return [(day, list(day_items)) for day, day_items in groupby(entries, key=lambda entry: entry.local_start.date())]
+
+
+def calendar_attachment(visit: StudyVisit, items: list[ItineraryItem], legs: list[TravelLeg] = ()) -> dict:
     return {
         "filename": f"itinerary-{visit.pk}.ics",
         "mimetype": "text/calendar",
-        "content": calendar_for_items(items, name=visit.title).to_ical().decode(),
+        "content": calendar_for_items(items, name=visit.title, legs=legs).to_ical().decode(),
     }
 
 

@@ -217,6 +217,8 @@ class ItineraryItem(TimeStampedModel):
 
     history = HistoricalRecords(m2m_fields=[host_organisations, themes])
 
+    is_leg = False  # beside travel legs in one itinerary
+
     class Meta:
         verbose_name = _("itinerary item")
         verbose_name_plural = _("itinerary items")
@@ -358,6 +360,8 @@ class TravelLeg(TimeStampedModel):
     )
 
     history = HistoricalRecords(m2m_fields=[members])
+
+    is_leg = True  # beside items in one itinerary
 
     class Meta:
         verbose_name = _("travel leg")

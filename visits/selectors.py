@@ -186,14 +186,11 @@ class ItineraryDay:
 
 def itinerary_days(visit: StudyVisit, items: list[ItineraryItem], legs: list[TravelLeg] = ()) -> list[ItineraryDay]:
     """Items and legs in time order, grouped by the local day they start on, each marked with
-    ``overlaps`` (others at the same time, cancelled ones aside), ``outside_visit`` (a local
-    date beyond the visit's) and ``is_leg``."""
-    entries = sorted(
-        [*items, *legs], key=lambda entry: (entry.starts_at, entry.ends_at, isinstance(entry, TravelLeg), entry.pk)
-    )
+    ``overlaps`` (others at the same time, cancelled ones aside) and ``outside_visit`` (a local
+    date beyond the visit's); ``is_leg`` tells them apart."""
+    entries = sorted([*items, *legs], key=lambda entry: (entry.starts_at, entry.ends_at, entry.is_leg, entry.pk))
     active = [entry for entry in entries if entry.status != ItineraryItem.Status.CANCELLED]
     for entry in entries:
-        entry.is_leg = isinstance(entry, TravelLeg)
         entry.overlaps = [
             other
             for other in active

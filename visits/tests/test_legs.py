@@ -52,16 +52,14 @@ def visit(officer, cities):
 
 
 def _coach(visit, cities, **fields):
-    return services.travel_leg_create(
-        visit,
-        by=None,
-        kind=TravelLeg.Kind.COACH,
-        from_city=cities["nashville"],
-        to_city=cities["chattanooga"],
-        departs_at=at("2019-11-05 17:00"),  # 11:00 CST
-        arrives_at=at("2019-11-05 19:15"),  # 14:15 EST
-        **fields,
-    )
+    leg = {
+        "kind": TravelLeg.Kind.COACH,
+        "from_city": cities["nashville"],
+        "to_city": cities["chattanooga"],
+        "departs_at": at("2019-11-05 17:00"),  # 11:00 CST
+        "arrives_at": at("2019-11-05 19:15"),  # 14:15 EST
+    }
+    return services.travel_leg_create(visit, by=None, **{**leg, **fields})
 
 
 def test_leg_reads_each_end_in_its_own_citys_zone(visit, cities):
@@ -306,3 +304,52 @@ def test_leg_cancel_and_delete_from_the_page(client, officer, visit, cities):
 
     client.post(reverse("visits:leg_delete", args=[visit.pk, leg.pk]))
     assert TravelLeg.objects.count() == 0
+
+
+def test_published_itinerary_tells_each_member_the_legs_they_travel_on(cities, django_capture_on_commit_callbacks):
+    visit = StudyVisitFactory(title="Belgians in Tennessee")
+    jordan = DelegationMemberFactory(
+        delegation=visit.delegation, status="confirmed", participant=ParticipantFactory(email="j@example.org")
+    )
+    DelegationMemberFactory(
+        delegation=visit.delegation, status="confirmed", participant=ParticipantFactory(email="k@example.org")
+    )
+    everyone = _coach(visit, cities, carrier="Example Coaches")
+    jordans = _coach(
+        visit,
+        cities,
+        members=[jordan],
+        kind=TravelLeg.Kind.CAR,
+        departs_at=at("2019-11-06 14:00"),
+        arrives_at=at("2019-11-06 15:00"),
+    )
+
+    with django_capture_on_commit_callbacks():
+        services.visit_publish(visit, by=None)
+
+    messages = {row.to_email: row for row in Notification.objects.filter(kind="itinerary_published")}
+    assert (
+        "Coach · 11:00 CST Nashville → 14:15 EST Chattanooga · Example Coaches" in messages["k@example.org"].body_text
+    )
+    assert "Car · " in messages["j@example.org"].body_text
+    assert "Car · " not in messages["k@example.org"].body_text
+    k_calendar = messages["k@example.org"].attachments[0]["content"]
+    assert f"UID:leg-{everyone.pk}@cityexchange" in k_calendar
+    assert f"leg-{jordans.pk}@" not in k_calendar
+
+
+def test_clone_moves_each_leg_end_by_whole_days_in_its_own_city_and_leaves_cancelled_ones(officer, cities):
+    visit = StudyVisitFactory(starts_on=dt.date(2019, 11, 1), ends_on=dt.date(2019, 11, 3))
+    member = DelegationMemberFactory(delegation=visit.delegation)
+    # 1 November is still on summer time in the United States; a week later, standard time.
+    _coach(visit, cities, members=[member], departs_at=at("2019-11-01 16:00"), arrives_at=at("2019-11-01 18:15"))
+    services.travel_leg_cancel(_coach(visit, cities), by=None)
+
+    clone = services.visit_clone(visit, by=officer, title="Next", starts_on=dt.date(2019, 11, 8))
+
+    leg = clone.legs.select_related("from_city", "to_city").get()
+    assert (leg.local_departure.strftime("%d %H:%M %Z"), leg.local_arrival.strftime("%d %H:%M %Z")) == (
+        "08 11:00 CST",
+        "08 14:15 EST",
+    )
+    assert (leg.status, list(leg.members.all()), clone.cancelled_left_out) == ("requested", [member], 1)
