@@ -209,7 +209,7 @@ class TravelLegOut(Schema):
 
     @staticmethod
     def resolve_whole_delegation(leg) -> bool:
-        return not leg.for_some
+        return leg.whole_delegation
 
 
 class ItineraryOut(Schema):

@@ -100,7 +100,7 @@ def journey_for_leg(leg: TravelLeg, *, last_seen: dt.datetime | None = None) -> 
         arrives_at=leg.arrives_at,
         status=leg.status,
         notes=leg.notes_for_delegates,
-        for_some=getattr(leg, "for_some", False),
+        for_some=not leg.whole_delegation,
         changed=last_seen is not None and leg.updated_at > last_seen,
     )
 

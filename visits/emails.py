@@ -24,7 +24,7 @@ def legs_for_member(legs: list[TravelLeg], participant) -> list[TravelLeg]:
     return [
         leg
         for leg in legs
-        if not leg.members.all() or any(member.participant_id == participant.pk for member in leg.members.all())
+        if leg.whole_delegation or any(member.participant_id == participant.pk for member in leg.members.all())
     ]
 
 

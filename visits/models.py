@@ -322,8 +322,9 @@ class TravelLeg(TimeStampedModel):
     Each end keeps its own city, so the departure reads in the from-city's zone and the
     arrival in the to-city's: a coach from Nashville (Central) to Chattanooga (Eastern)
     leaves at 11:00 CST and arrives at 14:15 EST. A leg with no members chosen is for the
-    whole delegation. Legs before the visit's first day or after its last (the flights out
-    and home) are normal: they are flagged, never refused.
+    whole delegation (``whole_delegation``); with some, for that sub-group only. Legs before
+    the visit's first day or after its last (the flights out and home) are normal: they are
+    flagged, never refused.
     """
 
     class Kind(models.TextChoices):
@@ -351,7 +352,11 @@ class TravelLeg(TimeStampedModel):
     reference = models.CharField(_("reference"), max_length=50, blank=True, help_text=_("e.g. a flight number"))
     notes_for_delegates = models.TextField(_("notes for delegates"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED)
-    # None chosen: the whole delegation travels. Some chosen: a sub-group.
+    # Said in its own column, not by an empty list: a sub-group whose members all leave the
+    # roster is nobody's leg, not suddenly everyone's.
+    whole_delegation = models.BooleanField(
+        _("whole delegation"), default=True, help_text=_("Untick to choose the members who travel.")
+    )
     members = models.ManyToManyField(
         DelegationMember,
         verbose_name=_("only for these members"),

@@ -104,18 +104,14 @@ def legs_for_visit(visit: StudyVisit) -> QuerySet[TravelLeg]:
 def legs_for_participant(visits, participant) -> QuerySet[TravelLeg]:
     """The legs of ``visits`` that ``participant`` travels on: the whole delegation's, and
     those of a sub-group that lists one of their memberships (with ``participant=None``, every
-    leg: an officer's view). One query, cities selected, ``for_some`` marking sub-group legs."""
-    through = TravelLeg.members.through
-    some_members = through.objects.filter(travelleg=OuterRef("pk"))
+    leg: an officer's view). One query, cities selected."""
     legs = TravelLeg.objects.filter(visit__in=visits)
     if participant is not None:
-        theirs = some_members.filter(delegationmember__participant=participant)
-        legs = legs.filter(~Exists(some_members) | Exists(theirs))
-    return (
-        legs.annotate(for_some=Exists(some_members))
-        .select_related("from_city", "to_city")
-        .order_by("departs_at", "arrives_at", "pk")
-    )
+        theirs = TravelLeg.members.through.objects.filter(
+            travelleg=OuterRef("pk"), delegationmember__participant=participant
+        )
+        legs = legs.filter(Q(whole_delegation=True) | Exists(theirs))
+    return legs.select_related("from_city", "to_city").order_by("departs_at", "arrives_at", "pk")
 
 
 def per_visit(model, aggregate, **filters):

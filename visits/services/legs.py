@@ -33,7 +33,7 @@ def _leg_snapshot(leg: TravelLeg) -> dict:
         timezone=leg.from_city.timezone,
         end_timezone=leg.to_city.timezone,
         venue=leg.from_place,
-        members=sorted(member.pk for member in leg.members.all()),
+        members=(leg.whole_delegation, sorted(member.pk for member in leg.members.all())),
     )
     return snapshot
 
@@ -47,7 +47,7 @@ def _leg_members_check(visit: StudyVisit, members) -> list:
 
 @transaction.atomic
 def travel_leg_create(visit: StudyVisit, *, by, members=(), **fields) -> TravelLeg:
-    """Add a travel leg to ``visit`` (for the whole delegation, or for ``members`` only).
+    """Add a travel leg to ``visit`` (for the whole delegation, or for ``members`` only, a sub-group).
 
     ``fields`` are TravelLeg fields (``kind``, ``from_city``, ``departs_at``, ...). Validated
     with ``full_clean``; a leg outside the visit's days is allowed. On a published visit,
@@ -55,7 +55,7 @@ def travel_leg_create(visit: StudyVisit, *, by, members=(), **fields) -> TravelL
     """
     fields.pop("visit", None)
     members = _leg_members_check(visit, members)
-    leg = TravelLeg(visit=visit, **fields)
+    leg = TravelLeg(visit=visit, whole_delegation=not members, **fields)
     leg.full_clean()
     leg._change_reason = "created"
     history_user_set(leg, by)
@@ -77,12 +77,15 @@ def travel_leg_update(leg: TravelLeg, *, by, members=None, **fields) -> TravelLe
     before = _leg_snapshot(leg)
     for name, value in fields.items():
         setattr(leg, name, value)
+    if members is not None:
+        members = _leg_members_check(leg.visit, members)
+        leg.whole_delegation = not members
     leg.full_clean()
     leg._change_reason = "updated"
     history_user_set(leg, by)
     leg.save()
     if members is not None:
-        leg.members.set(_leg_members_check(leg.visit, members))
+        leg.members.set(members)
     after = _leg_snapshot(leg)
     if leg.status == TravelLeg.Status.CANCELLED and before["status"] != TravelLeg.Status.CANCELLED:
         change_record(leg, action=ItineraryChange.Action.CANCELLED, before=before, by=by)

@@ -174,6 +174,7 @@ def visit_clone(visit: StudyVisit, *, by, title: str, starts_on: dt.date) -> Stu
                 "reference": leg.reference,
                 "notes_for_delegates": leg.notes_for_delegates,
                 "status": TravelLeg.Status.REQUESTED,
+                "whole_delegation": leg.whole_delegation,
             },
             {"members": list(leg.members.all())},
             by=by,

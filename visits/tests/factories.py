@@ -79,3 +79,6 @@ class TravelLegFactory(factory.django.DjangoModelFactory):
     def members(self, create, extracted, **kwargs):
         if create and extracted:
             self.members.set(extracted)
+            if self.whole_delegation:
+                self.whole_delegation = False
+                self.save(update_fields=["whole_delegation"])

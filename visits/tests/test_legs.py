@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from delegations.services import delegation_member_remove
 from delegations.tests.factories import DelegationMemberFactory, ParticipantFactory
 from notifications.models import Notification
 from partners.tests.factories import CityFactory
@@ -120,7 +121,7 @@ def test_legs_for_participant_are_the_whole_delegations_and_their_sub_groups(vis
     legs = list(legs_for_participant([visit], camille.participant))
 
     assert legs == [everyone, camille_only]
-    assert [leg.for_some for leg in legs] == [False, True]
+    assert [leg.whole_delegation for leg in legs] == [True, False]
 
 
 def test_leg_services_record_changes_for_the_digest_on_a_published_visit(officer, cities):
@@ -353,3 +354,13 @@ def test_clone_moves_each_leg_end_by_whole_days_in_its_own_city_and_leaves_cance
         "08 14:15 EST",
     )
     assert (leg.status, list(leg.members.all()), clone.cancelled_left_out) == ("requested", [member], 1)
+
+
+def test_sub_group_leg_whose_members_all_leave_is_nobodys_not_everyones(visit, cities):
+    camille = DelegationMemberFactory(delegation=visit.delegation)
+    marc = DelegationMemberFactory(delegation=visit.delegation)
+    _coach(visit, cities, members=[camille])
+
+    delegation_member_remove(camille, by=None)
+
+    assert list(legs_for_participant([visit], marc.participant)) == []
