@@ -10,11 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from delegations.selectors import delegations_for_officer
 from officers.forms import form_helper, validate_sane_date
-from partners.models import City, Organisation
+from partners.models import Organisation
 
 from .localtime import NonexistentLocalTime, local_to_utc
 from .models import ItineraryItem, Programme, StudyVisit, Theme, TravelLeg, VisitStop
-from .selectors import programmes_for_officer
+from .selectors import cities_for_visit, programmes_for_officer
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -185,7 +185,7 @@ class ItineraryItemForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.ambiguous = []
-        self.fields["city"].queryset = City.objects.all()
+        self.fields["city"].queryset = cities_for_visit(self.instance.visit)
         self.fields["city"].help_text = _("Times are read in this city's local time.")
         self.fields["host_organisations"].queryset = Organisation.objects.all()
         self.fields["host_organisations"].widget.attrs["size"] = 6
@@ -311,9 +311,9 @@ class TravelLegForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.ambiguous: list[tuple[str, str]] = []
         visit = self.instance.visit
-        self.fields["from_city"].queryset = City.objects.all()
+        self.fields["from_city"].queryset = cities_for_visit(visit)
         self.fields["from_city"].help_text = _("The departure is read in this city's local time.")
-        self.fields["to_city"].queryset = City.objects.all()
+        self.fields["to_city"].queryset = cities_for_visit(visit)
         self.fields["to_city"].help_text = _("The arrival is read in this city's local time.")
         members = self.fields["members"]
         members.queryset = (

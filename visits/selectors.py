@@ -25,7 +25,7 @@ from delegations.models import DelegationMember
 from officers import roles
 from partners.models import City, Organisation
 
-from .models import ItineraryItem, Programme, StudyVisit, Theme, TravelLeg
+from .models import ItineraryItem, Programme, StudyVisit, Theme, TravelLeg, VisitStop
 
 
 def is_officer(user) -> bool:
@@ -182,10 +182,27 @@ class ItineraryDay:
         self.items = items
 
 
-def itinerary_days(visit: StudyVisit, items: list[ItineraryItem], legs: list[TravelLeg] = ()) -> list[ItineraryDay]:
+def cities_for_visit(visit: StudyVisit) -> QuerySet[City]:
+    """Every city, the visit's host cities first in the order travelled, then the rest by name."""
+    if visit.pk is None:
+        return City.objects.all()
+    stop = VisitStop.objects.filter(visit=visit.pk, city=OuterRef("pk")).order_by("position").values("position")
+    return City.objects.annotate(stop_position=Subquery(stop[:1])).order_by(
+        F("stop_position").asc(nulls_last=True), "name", "pk"
+    )
+
+
+def itinerary_days(
+    visit: StudyVisit,
+    items: list[ItineraryItem],
+    legs: list[TravelLeg] = (),
+    *,
+    host_city_ids: set[int] | None = None,
+) -> list[ItineraryDay]:
     """Items and legs in time order, grouped by the local day they start on, each marked with
-    ``overlaps`` (others at the same time, cancelled ones aside) and ``outside_visit`` (a local
-    date beyond the visit's); ``is_leg`` tells them apart."""
+    ``overlaps`` (others at the same time, cancelled ones aside), ``outside_visit`` (a local
+    date beyond the visit's) and, given the host cities, ``off_route`` (an item in a city that
+    is none of them; a leg to or from one is normal); ``is_leg`` tells them apart."""
     entries = sorted([*items, *legs], key=lambda entry: (entry.starts_at, entry.ends_at, entry.is_leg, entry.pk))
     active = [entry for entry in entries if entry.status != ItineraryItem.Status.CANCELLED]
     for entry in entries:
@@ -198,6 +215,7 @@ def itinerary_days(visit: StudyVisit, items: list[ItineraryItem], legs: list[Tra
             and entry.starts_at < other.ends_at
         ]
         entry.outside_visit = entry.local_start.date() < visit.starts_on or entry.local_end.date() > visit.ends_on
+        entry.off_route = bool(host_city_ids) and not entry.is_leg and entry.city_id not in host_city_ids
     days = []
     for entry in entries:
         day = entry.local_start.date()

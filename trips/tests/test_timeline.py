@@ -202,3 +202,23 @@ def test_feed_follows_a_moved_leg(client, trip):
 
     event = _events(client.get(reverse("my:feed", args=[token])).content)[f"leg-{coach.pk}@cityexchange"]
     assert event.decoded("DTSTART") == at("2019-11-05 18:00")
+
+
+def test_hotel_in_another_city_and_year_is_shown_with_a_warning_not_refused(client, trip):
+    from visits.tests.factories import VisitStopFactory
+
+    VisitStopFactory(visit=trip["visit"], city=trip["nashville"])
+    Accommodation.objects.create(
+        visit=trip["visit"],
+        participant=trip["camille"].participant,
+        name="Hôtel Liège",
+        city=trip["liege"],
+        check_in=dt.date(2020, 11, 3),
+        check_out=dt.date(2020, 11, 5),
+    )
+
+    text = _text(_page(client, trip))
+
+    assert "Hotel check-in · Hôtel Liège · Liège" in text
+    assert "This hotel is in none of the visit's host cities." in text
+    assert "This stay does not overlap the visit's dates." in text

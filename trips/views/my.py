@@ -103,6 +103,11 @@ def itinerary_body_context(visit: StudyVisit, participant: Participant, *, last_
     legs = list(legs_for_participant([visit.pk], participant))
     travel = list(personal_travel_for(visit, participant))
     stays = list(accommodations_for(visit, participant))
+    host_cities = {stop.city_id for stop in visit.stops.all()}
+    for stay in stays:
+        # Said, not refused: a night before the visit or in a stopover city is real life.
+        stay.off_visit_city = bool(host_cities) and stay.city_id not in host_cities
+        stay.off_visit_dates = stay.check_in > visit.ends_on or stay.check_out < visit.starts_on
     days = timeline_days(items, legs, travel, stays, last_seen=last_seen)
     return {
         "visit": visit,

@@ -364,3 +364,32 @@ def test_sub_group_leg_whose_members_all_leave_is_nobodys_not_everyones(visit, c
     delegation_member_remove(camille, by=None)
 
     assert list(legs_for_participant([visit], marc.participant)) == []
+
+
+def test_editor_offers_the_visits_host_cities_first_in_travel_order(client, officer, visit, cities):
+    from visits.forms import ItineraryItemForm, TravelLegForm
+    from visits.models import ItineraryItem
+
+    CityFactory(name="Atlanta", country="US", timezone="America/New_York")
+
+    item_cities = [city.name for city in ItineraryItemForm(instance=ItineraryItem(visit=visit)).fields["city"].queryset]
+    leg_cities = [city.name for city in TravelLegForm(instance=TravelLeg(visit=visit)).fields["to_city"].queryset]
+
+    assert item_cities == leg_cities == ["Nashville", "Chattanooga", "Atlanta", "Brussels"]
+
+
+def test_item_in_a_city_that_is_no_host_city_is_flagged_but_a_leg_there_is_not(client, officer, visit, cities):
+    ItineraryItemFactory(visit=visit, city=cities["brussels"], title="Briefing in Brussels")
+    services.travel_leg_create(
+        visit,
+        by=None,
+        kind=TravelLeg.Kind.FLIGHT,
+        from_city=cities["brussels"],
+        to_city=cities["nashville"],
+        departs_at=at("2019-11-03 09:05"),
+        arrives_at=at("2019-11-03 22:40"),
+    )
+
+    page = _page(client, officer, visit)
+
+    assert page.count("Not one of this visit's host cities.") == 1

@@ -129,7 +129,12 @@ def _visit_fragments(visit, stops) -> dict:
     """The editor's costly parts (the itinerary with its buttons, the two empty forms), rendered for the cache."""
     context = {
         "visit": visit,
-        "days": itinerary_days(visit, list(itinerary_for_visit(visit)), list(legs_for_visit(visit))),
+        "days": itinerary_days(
+            visit,
+            list(itinerary_for_visit(visit)),
+            list(legs_for_visit(visit)),
+            host_city_ids={stop.city_id for stop in stops},
+        ),
         "csrf_token": CSRF_PLACEHOLDER,
         **_visit_forms(visit, stops),
     }
@@ -187,7 +192,7 @@ def _visit_page(
     context.update(
         {
             "history": _visit_history(visit),
-            "days": itinerary_days(visit, items, legs),
+            "days": itinerary_days(visit, items, legs, host_city_ids={stop.city_id for stop in stops}),
             "item_form": item_form or forms["item_form"],
             "editing": editing,
             "edit_form": edit_form,
