@@ -175,13 +175,13 @@ PAGES = {
     "theme_list": (_themes, 4),
     "follow_up_board": (_follow_ups, 5),
     "participant_list": (_participants, 6),
-    "participant_detail": (_participant_detail, 5),
+    "participant_detail": (_participant_detail, 6),
     "delegation_list": (_delegations, 6),
     "delegation_detail": (_delegation_detail, 10),
     "city_list": (_cities, 4),
-    "city_detail": (_city_detail, 5),
+    "city_detail": (_city_detail, 6),
     "organisation_list": (_organisations, 5),
-    "organisation_detail": (_organisation_detail, 5),
+    "organisation_detail": (_organisation_detail, 6),
     "membership_list": (_memberships, 6),
 }
 

@@ -19,6 +19,8 @@ from .itinerary import (
 from .legs import travel_leg_cancel, travel_leg_create, travel_leg_delete, travel_leg_update
 from .programmes import (
     programme_create,
+    programme_officer_add,
+    programme_officer_remove,
     programme_update,
     theme_save,
     visit_clone,
@@ -45,6 +47,8 @@ __all__ = [
     "morning_on",
     "participant_message_queue",
     "programme_create",
+    "programme_officer_add",
+    "programme_officer_remove",
     "programme_update",
     "theme_save",
     "travel_leg_cancel",
