@@ -175,11 +175,31 @@ class VisitStopForm(forms.ModelForm):
         return exclusions
 
 
+OCCURRENCES = [(0, _("The first time (still summer time)")), (1, _("The second time (standard time)"))]
+
+
+def occurrence_field(label) -> forms.TypedChoiceField:
+    """Which of a time's two instants on the night the clocks go back; the first unless chosen."""
+    return forms.TypedChoiceField(
+        label=label,
+        choices=OCCURRENCES,
+        coerce=int,
+        initial=0,
+        required=False,
+        empty_value=0,
+        help_text=_(
+            "Only matters the night the clocks go back, when a time such as 01:30 happens twice: "
+            "the first is taken unless you choose the second."
+        ),
+    )
+
+
 class ItineraryItemForm(forms.ModelForm):
     """An item entered in its city's wall-clock time; it is stored in UTC.
 
     A local time the clocks skip is refused; a local time that happens twice (the night
-    daylight saving ends) is taken as its first occurrence and listed in ``ambiguous``.
+    daylight saving ends) is the occurrence the officer chose (``start_occurrence``,
+    ``end_occurrence``), else the first, which is then listed in ``ambiguous`` to say so.
     """
 
     day = forms.DateField(label=_("Date"), widget=DATE, validators=[validate_sane_date])
@@ -192,6 +212,8 @@ class ItineraryItemForm(forms.ModelForm):
         help_text=_("Only for overnight items."),
         validators=[validate_sane_date],
     )
+    start_occurrence = occurrence_field(_("If the start time happens twice"))
+    end_occurrence = occurrence_field(_("If the end time happens twice"))
 
     class Meta:
         model = ItineraryItem
@@ -226,6 +248,7 @@ class ItineraryItemForm(forms.ModelForm):
         if self.instance.pk and not self.is_bound:
             start, end = self.instance.local_start, self.instance.local_end
             self.initial.update({"day": start.date(), "start_time": start.time(), "end_time": end.time()})
+            self.initial.update({"start_occurrence": start.fold, "end_occurrence": end.fold})
             if end.date() != start.date():
                 self.initial["end_day"] = end.date()
         self.helper = form_helper(
@@ -240,6 +263,7 @@ class ItineraryItemForm(forms.ModelForm):
                 Column("end_time", css_class="col-4"),
                 Column("end_day", css_class="col-4"),
             ),
+            Row(Column("start_occurrence", css_class="col-sm-6"), Column("end_occurrence", css_class="col-sm-6")),
             Row(Column("venue", css_class="col-md-6"), Column("address", css_class="col-md-6")),
             Row(Column("host_organisations", css_class="col-md-6"), Column("host_contact", css_class="col-md-6")),
             "themes",
@@ -255,9 +279,12 @@ class ItineraryItemForm(forms.ModelForm):
         end_day = cleaned.get("end_day") or day
         zone = city.zone
         times = {}
-        for field, when_day, when_time in (("start_time", day, start), ("end_time", end_day, end)):
+        for field, when_day, when_time, occurrence in (
+            ("start_time", day, start, cleaned.get("start_occurrence") or 0),
+            ("end_time", end_day, end, cleaned.get("end_occurrence") or 0),
+        ):
             try:
-                times[field], ambiguous = local_to_utc(when_day, when_time, zone)
+                times[field], ambiguous = local_to_utc(when_day, when_time, zone, occurrence=occurrence)
             except NonexistentLocalTime:
                 self.add_error(
                     field,
@@ -268,7 +295,7 @@ class ItineraryItemForm(forms.ModelForm):
                     % {"time": when_time.strftime("%H:%M"), "day": when_day.isoformat(), "city": city.name},
                 )
                 continue
-            if ambiguous:
+            if ambiguous and not occurrence:
                 self.ambiguous.append(f"{when_day.isoformat()} {when_time:%H:%M}")
         if len(times) == 2:
             if times["end_time"] <= times["start_time"]:
@@ -305,8 +332,8 @@ def _skipped_time_message(when_time, when_day, city) -> str:
 class TravelLegForm(forms.ModelForm):
     """A leg entered as a local date and time at each end, each in its own city's zone; stored in UTC.
 
-    As for items, a local time the clocks skip is refused and one that happens twice is taken
-    as its first occurrence and listed in ``ambiguous`` (with its city) for the officer to see.
+    As for items, a local time the clocks skip is refused and one that happens twice is the
+    occurrence chosen, else the first, then listed in ``ambiguous`` (with its city) to say so.
     """
 
     departure_day = forms.DateField(label=_("Departure date"), widget=DATE, validators=[validate_sane_date])
@@ -319,6 +346,8 @@ class TravelLegForm(forms.ModelForm):
         help_text=_("Leave empty when it is the same date."),
     )
     arrival_time = forms.TimeField(label=_("Arrives (local time at the end)"), widget=TIME)
+    departure_occurrence = occurrence_field(_("If the departure time happens twice"))
+    arrival_occurrence = occurrence_field(_("If the arrival time happens twice"))
 
     class Meta:
         model = TravelLeg
@@ -360,6 +389,7 @@ class TravelLegForm(forms.ModelForm):
             self.initial.update(
                 {"departure_day": departure.date(), "departure_time": departure.time(), "arrival_time": arrival.time()}
             )
+            self.initial.update({"departure_occurrence": departure.fold, "arrival_occurrence": arrival.fold})
             if arrival.date() != departure.date():
                 self.initial["arrival_day"] = arrival.date()
         self.helper = form_helper(
@@ -368,6 +398,10 @@ class TravelLegForm(forms.ModelForm):
             Row(Column("departure_day", css_class="col-6"), Column("departure_time", css_class="col-6")),
             Row(Column("to_city", css_class="col-md-6"), Column("to_place", css_class="col-md-6")),
             Row(Column("arrival_day", css_class="col-6"), Column("arrival_time", css_class="col-6")),
+            Row(
+                Column("departure_occurrence", css_class="col-sm-6"),
+                Column("arrival_occurrence", css_class="col-sm-6"),
+            ),
             Row(Column("carrier", css_class="col-sm-6"), Column("reference", css_class="col-sm-6")),
             "members",
             "notes_for_delegates",
@@ -381,16 +415,16 @@ class TravelLegForm(forms.ModelForm):
             return cleaned
         arrival_day = cleaned.get("arrival_day") or day
         times = {}
-        for field, city, when_day, when_time in (
-            ("departure_time", from_city, day, start),
-            ("arrival_time", to_city, arrival_day, end),
+        for field, city, when_day, when_time, occurrence in (
+            ("departure_time", from_city, day, start, cleaned.get("departure_occurrence") or 0),
+            ("arrival_time", to_city, arrival_day, end, cleaned.get("arrival_occurrence") or 0),
         ):
             try:
-                times[field], ambiguous = local_to_utc(when_day, when_time, city.zone)
+                times[field], ambiguous = local_to_utc(when_day, when_time, city.zone, occurrence=occurrence)
             except NonexistentLocalTime:
                 self.add_error(field, _skipped_time_message(when_time, when_day, city))
                 continue
-            if ambiguous:
+            if ambiguous and not occurrence:
                 self.ambiguous.append((f"{when_day.isoformat()} {when_time:%H:%M}", city.name))
         if len(times) == 2:
             if times["arrival_time"] <= times["departure_time"]:

@@ -241,6 +241,28 @@ def test_officer_leg_at_a_repeated_local_time_takes_the_first_and_says_so(client
     assert "2019-11-03 01:30 happens twice in Nashville" in response.content.decode()
 
 
+def test_officer_leg_at_a_repeated_local_time_takes_the_second_when_chosen(client, officer, visit, cities):
+    client.force_login(officer)
+
+    response = client.post(
+        reverse("visits:leg_create", args=[visit.pk]),
+        {
+            "leg-kind": "car",
+            "leg-status": "confirmed",
+            "leg-from_city": cities["nashville"].pk,
+            "leg-to_city": cities["nashville"].pk,
+            "leg-departure_day": "2019-11-03",
+            "leg-departure_time": "01:30",
+            "leg-departure_occurrence": "1",
+            "leg-arrival_time": "03:00",
+        },
+        follow=True,
+    )
+
+    assert TravelLeg.objects.get().departs_at == at("2019-11-03 07:30")  # 01:30 CST, the second
+    assert "2019-11-03 01:30 happens twice in Nashville" not in response.content.decode()
+
+
 def test_officer_leg_in_year_9999_is_a_form_error(client, officer, visit, cities):
     client.force_login(officer)
 

@@ -26,7 +26,7 @@ def _item_saved(request, form, item) -> None:
             request,
             _(
                 "%(times)s happens twice in %(city)s as the clocks go back; the first occurrence "
-                "(still on summer time) was taken."
+                "(still on summer time) was taken. If you meant the second, choose it in the item's form."
             )
             % {"times": ", ".join(form.ambiguous), "city": item.city.name},
         )
@@ -99,7 +99,7 @@ def _leg_saved(request, form) -> None:
             request,
             _(
                 "%(times)s happens twice in %(city)s as the clocks go back; the first occurrence "
-                "(still on summer time) was taken."
+                "(still on summer time) was taken. If you meant the second, choose it in the leg's form."
             )
             % {"times": when, "city": city},
         )
