@@ -14,7 +14,7 @@ from pydantic import PlainSerializer, WithJsonSchema
 
 from outcomes.models import FollowUp
 from partners.models import NetworkMembership
-from visits.models import ItineraryItem, StudyVisit
+from visits.models import ItineraryItem, StudyVisit, TravelLeg
 
 # Written with isoformat() as before the move, not in Django's JSON form (which turns
 # +00:00 into Z and drops microseconds), so that clients see the same strings.
@@ -34,6 +34,7 @@ def choice_of(choices: type[TextChoices]):
 VisitStatus = choice_of(StudyVisit.Status)
 ItemKind = choice_of(ItineraryItem.Kind)
 ItemStatus = choice_of(ItineraryItem.Status)
+LegKind = choice_of(TravelLeg.Kind)
 MembershipStatus = choice_of(NetworkMembership.Status)
 FollowUpStatus = choice_of(FollowUp.Status)
 
@@ -162,9 +163,61 @@ class ItineraryItemOut(Schema):
         return [theme.slug for theme in item.themes.all()]
 
 
+class TravelLegOut(Schema):
+    """A leg: the departure in the from-city's zone, the arrival in the to-city's."""
+
+    id: int
+    kind: LegKind
+    status: ItemStatus
+    from_city: str
+    from_place: str
+    from_timezone: str = Field(examples=["America/Chicago"])
+    to_city: str
+    to_place: str
+    to_timezone: str = Field(examples=["America/New_York"])
+    departs_at: IsoDateTime
+    arrives_at: IsoDateTime
+    local_departs_at: IsoDateTime
+    local_arrives_at: IsoDateTime
+    carrier: str
+    reference: str
+    whole_delegation: bool
+
+    @staticmethod
+    def resolve_from_city(leg) -> str:
+        return leg.from_city.name
+
+    @staticmethod
+    def resolve_from_timezone(leg) -> str:
+        return leg.from_city.timezone
+
+    @staticmethod
+    def resolve_to_city(leg) -> str:
+        return leg.to_city.name
+
+    @staticmethod
+    def resolve_to_timezone(leg) -> str:
+        return leg.to_city.timezone
+
+    @staticmethod
+    def resolve_local_departs_at(leg) -> dt.datetime:
+        return leg.local_departure
+
+    @staticmethod
+    def resolve_local_arrives_at(leg) -> dt.datetime:
+        return leg.local_arrival
+
+    @staticmethod
+    def resolve_whole_delegation(leg) -> bool:
+        return leg.whole_delegation
+
+
 class ItineraryOut(Schema):
     visit: int
     items: list[ItineraryItemOut]
+    legs: list[TravelLegOut] = Field(
+        description="Travel legs in time order: an officer gets all, a delegate those they travel on."
+    )
 
 
 class OwnerOut(Schema):

@@ -16,9 +16,16 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
 from pydantic import BeforeValidator
 
+from delegations.models import Participant
 from outcomes.models import FollowUp
 from visits.models import Programme
-from visits.selectors import itinerary_for_visit, programmes_for_officer, visits_for_officer, visits_for_user
+from visits.selectors import (
+    itinerary_for_visit,
+    legs_for_participant,
+    programmes_for_officer,
+    visits_for_officer,
+    visits_for_user,
+)
 
 from .schemas import Detail, FollowUpOut, FollowUpStatus, ItineraryOut, Page, ProgrammeOut, VisitOut
 
@@ -172,7 +179,12 @@ def visit_detail(request, pk: int):
 )
 def visit_itinerary(request, pk: int):
     visit = get_object_or_404(visits_for_user(request.user), pk=pk)
-    return {"visit": visit.pk, "items": list(itinerary_for_visit(visit))}
+    if visits_for_officer(request.user).filter(pk=visit.pk).exists():
+        legs = legs_for_participant([visit.pk], None)
+    else:
+        # A delegate: the whole delegation's legs and the sub-groups' that list them.
+        legs = legs_for_participant([visit.pk], Participant.objects.filter(user=request.user).first())
+    return {"visit": visit.pk, "items": list(itinerary_for_visit(visit)), "legs": list(legs)}
 
 
 @follow_ups.get(

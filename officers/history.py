@@ -43,7 +43,11 @@ def _name(record) -> str:
     """What the record is about, from its own columns (a title, a name) or the person it is about.
 
     ``record.history_object`` would build a fresh instance whose relations are not loaded.
+    A model named by its relations (a travel leg by its cities) says how with ``history_label(record)``.
     """
+    label = getattr(record.instance_type, "history_label", None)
+    if label is not None:
+        return label(record)
     for attribute in ("title", "name"):
         value = getattr(record, attribute, None)
         if isinstance(value, str):
@@ -55,7 +59,7 @@ def _name(record) -> str:
     return str(record.history_object)
 
 
-def _changes(record, previous, zone: dt.tzinfo | None = None) -> list[tuple[str, str, str]]:
+def _changes(record, previous, zone: dt.tzinfo | dict | None = None) -> list[tuple[str, str, str]]:
     if previous is None or record.history_type != "~":
         return []
     model = record.instance_type
@@ -69,17 +73,22 @@ def _changes(record, previous, zone: dt.tzinfo | None = None) -> list[tuple[str,
             # Keys would show bare ids; saying that it changed keeps the section query-free.
             changes.append((str(model_field.verbose_name), "", ""))
         else:
-            changes.append((str(model_field.verbose_name), _shown(change.old, zone), _shown(change.new, zone)))
+            # A record whose times belong to different places (a leg's two ends) maps each field to its zone.
+            field_zone = zone.get(change.field) if isinstance(zone, dict) else zone
+            changes.append(
+                (str(model_field.verbose_name), _shown(change.old, field_zone), _shown(change.new, field_zone))
+            )
     return changes
 
 
 def history_entries(
-    *histories: QuerySet, limit: int = 15, zone_of: Callable[[object], dt.tzinfo | None] | None = None
+    *histories: QuerySet, limit: int = 15, zone_of: Callable[[object], dt.tzinfo | dict | None] | None = None
 ) -> list[HistoryEntry]:
     """The latest ``limit`` records across ``histories`` (``Model.history`` querysets), newest first.
 
     Records about a participant (delegation members) need ``select_related("participant")``.
-    Changed datetimes are shown in ``zone_of(record)`` (an item's city's zone), else in UTC,
+    Changed datetimes are shown in ``zone_of(record)`` (an item's city's zone, or a mapping of
+    field name to zone for a record whose times belong to two places), else in UTC,
     each with its zone's abbreviation; ``zone_of`` reads only what the querysets selected.
     """
     records = []

@@ -18,6 +18,7 @@ from visits.tests.factories import (
     ProgrammeFactory,
     StudyVisitFactory,
     ThemeFactory,
+    TravelLegFactory,
     VisitStopFactory,
 )
 
@@ -94,6 +95,24 @@ def _item_ends_when_it_starts():
     ItineraryItemFactory(starts_at=start, ends_at=start)
 
 
+def _leg_arrives_before_departure():
+    departs = dt.datetime(2019, 11, 5, 17, tzinfo=dt.UTC)
+    TravelLegFactory(departs_at=departs, arrives_at=departs - dt.timedelta(minutes=1))
+
+
+def _leg_arrives_when_it_departs():
+    departs = dt.datetime(2019, 11, 5, 17, tzinfo=dt.UTC)
+    TravelLegFactory(departs_at=departs, arrives_at=departs)
+
+
+def _leg_unknown_kind():
+    TravelLegFactory(kind="teleport")
+
+
+def _leg_unknown_status():
+    TravelLegFactory(status="maybe")
+
+
 def _follow_up_two_owners():
     FollowUpFactory(owner_organisation=OrganisationFactory())
 
@@ -146,6 +165,10 @@ def _check_in_link_twice():
         (_stop_departs_before_arrival, "visits_stop_departs_after_arrival"),
         (_item_ends_before_start, "visits_item_ends_after_start"),
         (_item_ends_when_it_starts, "visits_item_ends_after_start"),
+        (_leg_arrives_before_departure, "visits_travelleg_arrives_after_departure"),
+        (_leg_arrives_when_it_departs, "visits_travelleg_arrives_after_departure"),
+        (_leg_unknown_kind, "visits_travelleg_kind_known"),
+        (_leg_unknown_status, "visits_travelleg_status_known"),
         (_follow_up_two_owners, "visits_followup_exactly_one_owner"),
         (_follow_up_no_owner, "visits_followup_exactly_one_owner"),
         (_notification_sent_without_date, "notifications_sent_has_date"),

@@ -150,6 +150,12 @@ TARGETS = {
         lambda w: reverse("visits:visit_detail", args=[w.visit.pk]) + f"?edit={w.item.pk}",
         lambda w: reverse("visits:item_edit", args=[w.visit.pk, w.item.pk]),
     ),
+    "leg_create": Target("officer", _visit("visits:visit_detail"), _visit("visits:leg_create")),
+    "leg_edit": Target(
+        "officer",
+        lambda w: reverse("visits:visit_detail", args=[w.visit.pk]) + f"?edit_leg={w.leg.pk}",
+        lambda w: reverse("visits:leg_edit", args=[w.visit.pk, w.leg.pk]),
+    ),
     "theme_create": Target("officer", lambda w: reverse("visits:theme_create")),
     "theme_edit": Target("officer", lambda w: reverse("visits:theme_edit", args=[w.theme.pk])),
     "follow_up_create": Target("officer", lambda w: reverse("outcomes:follow_up_create")),

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.worlds import build_world
-from visits.tests.factories import ItineraryItemFactory
+from visits.tests.factories import ItineraryItemFactory, TravelLegFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -117,12 +117,17 @@ def test_visit_history_query_count_does_not_grow_with_changed_items(
 ):
     starts_at = dt.datetime(2019, 11, 5, 15, tzinfo=dt.UTC)
     for index in range(size):
+        leg = TravelLegFactory(visit=world.visit, departs_at=starts_at + dt.timedelta(hours=index))
+        leg.reference = f"Coach {index}"
+        leg.save()
+    for index in range(size):
         item = ItineraryItemFactory(visit=world.visit, city=world.city, starts_at=starts_at)
         item.title = f"Moved {index}"
         item.save()
     url = reverse("visits:visit_detail", args=[world.visit.pk])
 
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(22):
         response = officer_client.get(url)
 
     assert _history(response).count("title: Meeting") == size
+    assert "travel leg: Coach City" in _history(response)

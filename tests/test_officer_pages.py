@@ -363,8 +363,38 @@ def test_item_create_takes_the_first_of_an_ambiguous_time_and_says_so(client, wo
     assert item.starts_at == dt.datetime(2019, 11, 3, 6, 30, tzinfo=dt.UTC)  # 01:30 CDT, the first one
     assert [str(m) for m in response.context["messages"]][0] == (
         "2019-11-03 01:30 happens twice in Nashville as the clocks go back; the first occurrence "
-        "(still on summer time) was taken."
+        "(still on summer time) was taken. If you meant the second, choose it in the item's form."
     )
+
+
+def test_item_create_takes_the_second_of_an_ambiguous_time_when_chosen(client, world):
+    client.force_login(world.officer)
+
+    response = client.post(
+        reverse("visits:item_create", args=[world.visit.pk]),
+        _item_data(world, day="2019-11-03", start_time="01:30", end_time="03:00", start_occurrence="1"),
+        follow=True,
+    )
+
+    item = world.visit.itinerary_items.get(title="Community policing")
+    assert item.starts_at == dt.datetime(2019, 11, 3, 7, 30, tzinfo=dt.UTC)  # 01:30 CST, the second one
+    assert [str(m) for m in response.context["messages"]] == ["“Community policing” added to the itinerary."]
+
+
+def test_item_across_the_repeated_hour_is_thirty_minutes_and_its_form_shows_the_choice(client, world):
+    client.force_login(world.officer)
+    data = _item_data(world, day="2019-11-03", start_time="01:30", end_time="01:00", end_occurrence="1")
+
+    client.post(reverse("visits:item_create", args=[world.visit.pk]), data)
+
+    item = world.visit.itinerary_items.get(title="Community policing")
+    assert (item.starts_at, item.ends_at) == (
+        dt.datetime(2019, 11, 3, 6, 30, tzinfo=dt.UTC),  # 01:30 CDT
+        dt.datetime(2019, 11, 3, 7, 0, tzinfo=dt.UTC),  # 01:00 CST
+    )
+    edit = client.get(reverse("visits:item_edit", args=[world.visit.pk, item.pk]), follow=True)
+    form = edit.context["edit_form"]
+    assert (form["start_occurrence"].value(), form["end_occurrence"].value()) == (0, 1)
 
 
 def test_item_create_outside_the_visit_says_why_and_keeps_the_input(client, world):

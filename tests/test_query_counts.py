@@ -15,6 +15,7 @@ from visits.tests.factories import (
     ProgrammeFactory,
     StudyVisitFactory,
     ThemeFactory,
+    TravelLegFactory,
     VisitStopFactory,
 )
 
@@ -67,6 +68,10 @@ def _visit_detail(officer, n):
         )
         item.host_organisations.add(organisation)
         item.themes.add(ThemeFactory())
+        leg = TravelLegFactory(
+            visit=visit, from_city=city, departs_at=dt.datetime(2019, 11, 3 + position, 20, tzinfo=dt.UTC)
+        )
+        leg.members.add(DelegationMemberFactory(delegation=visit.delegation))
     return reverse("visits:visit_detail", args=[visit.pk])
 
 
@@ -187,7 +192,7 @@ def _check_in_board(officer, n):
 PAGES = {
     "dashboard": (_dashboard, 5),
     "visit_list": (_visits, 6),
-    "visit_detail": (_visit_detail, 16),  # cold cache; served again from the cache: 5 (test_page_caching)
+    "visit_detail": (_visit_detail, 23),  # cold cache; served again from the cache: 5 (test_page_caching)
     "programme_list": (_programmes, 4),
     "programme_detail": (_programme_detail, 7),
     "theme_list": (_themes, 4),

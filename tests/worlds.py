@@ -18,7 +18,13 @@ from outcomes.tests.factories import FollowUpFactory, ItemNoteFactory, LessonFac
 from partners.tests.factories import CityFactory, NetworkMembershipFactory, OrganisationFactory
 from trips.models import Accommodation, CheckIn, CheckInLink, CheckInRequest, InvitationLetterTemplate, PersonalTravel
 from trips.services import calendar_feed_token_create
-from visits.tests.factories import ItineraryItemFactory, PublishedVisitFactory, ThemeFactory, VisitStopFactory
+from visits.tests.factories import (
+    ItineraryItemFactory,
+    PublishedVisitFactory,
+    ThemeFactory,
+    TravelLegFactory,
+    VisitStopFactory,
+)
 
 PASSWORD = "Lantern-Quarry-41"
 
@@ -34,6 +40,7 @@ class World:
     other_visit: object
     member: object
     item: object
+    leg: object
     stop: object
     follow_up: object
     note: object
@@ -130,6 +137,7 @@ def build_world() -> World:
         other_visit=other_visit,
         member=member,
         item=item,
+        leg=TravelLegFactory(visit=visit, from_city=city),
         stop=stop,
         follow_up=FollowUpFactory(visit=visit, owner_city=city),
         note=ItemNoteFactory(item=item, author=delegate),

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from visits.calendar import UID_DOMAIN, calendar_for_items, calendar_time
-from visits.models import ItineraryItem
+from visits.models import ItineraryItem, TravelLeg
 
 from .models import Accommodation, PersonalTravel
 
@@ -57,11 +57,13 @@ def calendar_for_delegate(
     items: Iterable[ItineraryItem],
     *,
     name: str,
+    legs: Iterable[TravelLeg] = (),
     travel: Iterable[PersonalTravel] = (),
     accommodations: Iterable[Accommodation] = (),
 ) -> Calendar:
-    """The itinerary's items plus one person's own travel and hotels (see ``calendar_for_items``)."""
+    """The itinerary's items and the group legs the person travels on (``legs``, already chosen
+    for them), plus their own travel and hotels (see ``calendar_for_items``)."""
     stamp = timezone.now()
     events = [_travel_event(leg, stamp) for leg in travel]
     events += [_accommodation_event(stay, stamp) for stay in accommodations]
-    return calendar_for_items(items, name=name, extra_events=events, stamp=stamp)
+    return calendar_for_items(items, name=name, legs=legs, extra_events=events, stamp=stamp)

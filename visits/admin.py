@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ItineraryChange, ItineraryItem, Programme, StudyVisit, Theme, VisitStop
+from .models import ItineraryChange, ItineraryItem, Programme, StudyVisit, Theme, TravelLeg, VisitStop
 
 
 class VisitStopInline(admin.TabularInline):
@@ -54,6 +54,17 @@ class ItineraryItemAdmin(SimpleHistoryAdmin):
     list_select_related = ["visit", "city"]
     autocomplete_fields = ["visit", "city", "host_organisations", "themes"]
     date_hierarchy = "starts_at"
+
+
+@admin.register(TravelLeg)
+class TravelLegAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "visit", "kind", "from_city", "to_city", "departs_at", "arrives_at", "status"]
+    list_filter = ["kind", "status", "visit__programme"]
+    search_fields = ["visit__title", "from_city__name", "to_city__name", "carrier", "reference"]
+    list_select_related = ["visit", "from_city", "to_city"]
+    autocomplete_fields = ["visit", "from_city", "to_city"]
+    raw_id_fields = ["members"]
+    date_hierarchy = "departs_at"
 
 
 @admin.register(VisitStop)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from .models import ItineraryItem
+from .models import ItineraryItem, TravelLeg
 
 PRODID = "-//CityExchange//Itinerary//EN"
 
@@ -75,21 +75,57 @@ def _item_event(item: ItineraryItem, stamp: dt.datetime) -> Event:
     return event
 
 
+def leg_uid(leg: TravelLeg) -> str:
+    return f"leg-{leg.pk}@{UID_DOMAIN}"
+
+
+def _leg_event(leg: TravelLeg, stamp: dt.datetime) -> Event:
+    """A leg starts in its departure city's zone and ends in its arrival city's (two TZIDs)."""
+    summary = leg.title
+    if leg.carrier or leg.reference:
+        summary += f" ({' '.join(part for part in (leg.carrier, leg.reference) if part)})"
+    lines = [
+        " → ".join(
+            ", ".join(part for part in (place, city.name) if part)
+            for place, city in ((leg.from_place, leg.from_city), (leg.to_place, leg.to_city))
+        )
+    ]
+    if leg.notes_for_delegates:
+        lines.append(leg.notes_for_delegates)
+    return Event.new(
+        uid=leg_uid(leg),
+        summary=summary,
+        start=calendar_time(leg.departs_at, leg.from_city.zone),
+        end=calendar_time(leg.arrives_at, leg.to_city.zone),
+        location=", ".join(part for part in (leg.from_place, leg.from_city.name) if part),
+        description="\n".join(lines),
+        status=_STATUS.get(leg.status, "CONFIRMED"),
+        stamp=stamp,
+        last_modified=leg.updated_at,
+        url=settings.SITE_URL + reverse("my:itinerary", args=[leg.visit_id]),
+    )
+
+
 def calendar_for_items(
     items: Iterable[ItineraryItem],
     *,
     name: str,
+    legs: Iterable[TravelLeg] = (),
     extra_events: Iterable[Event] = (),
     stamp: dt.datetime | None = None,
 ) -> Calendar:
-    """A calendar of itinerary items (plus events such as one person's own travel), with their time zones.
+    """A calendar of itinerary items and travel legs (plus events such as one person's own travel),
+    with their time zones.
 
-    Items need ``city`` selected and ``host_organisations`` and ``themes`` prefetched.
+    Items need ``city`` selected and ``host_organisations`` and ``themes`` prefetched; legs
+    ``from_city`` and ``to_city`` selected.
     """
     stamp = stamp or timezone.now()
     calendar = Calendar.new(name=name, prodid=PRODID)
     for item in items:
         calendar.add_component(_item_event(item, stamp))
+    for leg in legs:
+        calendar.add_component(_leg_event(leg, stamp))
     for event in extra_events:
         calendar.add_component(event)
     calendar.add_missing_timezones()

@@ -10,7 +10,7 @@ from itertools import groupby
 from django.conf import settings
 
 from .calendar import calendar_for_items
-from .models import ItineraryChange, ItineraryItem, StudyVisit
+from .models import ItineraryChange, ItineraryItem, StudyVisit, TravelLeg
 
 
 def portal_url(visit: StudyVisit) -> str:
@@ -18,16 +18,27 @@ def portal_url(visit: StudyVisit) -> str:
     return settings.SITE_URL + visit.get_absolute_url()
 
 
-def itinerary_days(items: list[ItineraryItem]) -> list[tuple[dt.date, list[ItineraryItem]]]:
-    """Items grouped by their day in their own city's zone."""
-    return [(day, list(day_items)) for day, day_items in groupby(items, key=lambda item: item.local_start.date())]
+def legs_for_member(legs: list[TravelLeg], participant) -> list[TravelLeg]:
+    """Of a visit's legs (members prefetched), those ``participant`` travels on: the whole
+    delegation's and the sub-groups' that list them."""
+    return [
+        leg
+        for leg in legs
+        if leg.whole_delegation or any(member.participant_id == participant.pk for member in leg.members.all())
+    ]
 
 
-def calendar_attachment(visit: StudyVisit, items: list[ItineraryItem]) -> dict:
+def itinerary_days(items: list[ItineraryItem], legs: list[TravelLeg] = ()) -> list[tuple[dt.date, list]]:
+    """Items and legs in time order, grouped by the day each starts on in its own (departure) city's zone."""
+    entries = sorted([*items, *legs], key=lambda entry: (entry.starts_at, entry.ends_at, entry.is_leg, entry.pk))
+    return [(day, list(day_items)) for day, day_items in groupby(entries, key=lambda entry: entry.local_start.date())]
+
+
+def calendar_attachment(visit: StudyVisit, items: list[ItineraryItem], legs: list[TravelLeg] = ()) -> dict:
     return {
         "filename": f"itinerary-{visit.pk}.ics",
         "mimetype": "text/calendar",
-        "content": calendar_for_items(items, name=visit.title).to_ical().decode(),
+        "content": calendar_for_items(items, name=visit.title, legs=legs).to_ical().decode(),
     }
 
 
@@ -37,9 +48,9 @@ def digest_lines(changes: list[ItineraryChange]) -> list[dict]:
     An item added and removed within the batch is not mentioned; one moved three times
     is "moved" from where it was before the batch to where it is now.
     """
-    by_item: dict[int, list[ItineraryChange]] = {}
+    by_item: dict[tuple[str, int], list[ItineraryChange]] = {}
     for change in changes:
-        by_item.setdefault(change.item_pk, []).append(change)
+        by_item.setdefault((change.subject, change.item_pk), []).append(change)
     Action = ItineraryChange.Action
     lines = []
     for item_changes in by_item.values():
@@ -59,11 +70,14 @@ def digest_lines(changes: list[ItineraryChange]) -> list[dict]:
         lines.append(
             {
                 "kind": kind,
+                "subject": last.subject,
                 "title": last.title,
                 "old_title": first.old_title if first.old_title != last.title else "",
                 "city": last.city_name,
                 "timezone": last.timezone,
                 "old_timezone": first.old_timezone or last.timezone,
+                "end_timezone": last.end_timezone or last.timezone,
+                "old_end_timezone": first.old_end_timezone or first.old_timezone or last.end_timezone or last.timezone,
                 "old_starts_at": first.old_starts_at,
                 "old_ends_at": first.old_ends_at,
                 "new_starts_at": last.new_starts_at,

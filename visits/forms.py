@@ -11,12 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from delegations.selectors import delegations_for_officer
 from officers.forms import duplicate_error, form_helper, validate_sane_date
-from partners.models import City, Organisation
+from partners.models import Organisation
 from partners.selectors import folded
 
 from .localtime import NonexistentLocalTime, local_to_utc
-from .models import ItineraryItem, Programme, StudyVisit, Theme, VisitStop
-from .selectors import programmes_for_officer
+from .models import ItineraryItem, Programme, StudyVisit, Theme, TravelLeg, VisitStop
+from .selectors import cities_for_visit, programmes_for_officer
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -175,11 +175,31 @@ class VisitStopForm(forms.ModelForm):
         return exclusions
 
 
+OCCURRENCES = [(0, _("The first time (still summer time)")), (1, _("The second time (standard time)"))]
+
+
+def occurrence_field(label) -> forms.TypedChoiceField:
+    """Which of a time's two instants on the night the clocks go back; the first unless chosen."""
+    return forms.TypedChoiceField(
+        label=label,
+        choices=OCCURRENCES,
+        coerce=int,
+        initial=0,
+        required=False,
+        empty_value=0,
+        help_text=_(
+            "Only matters the night the clocks go back, when a time such as 01:30 happens twice: "
+            "the first is taken unless you choose the second."
+        ),
+    )
+
+
 class ItineraryItemForm(forms.ModelForm):
     """An item entered in its city's wall-clock time; it is stored in UTC.
 
     A local time the clocks skip is refused; a local time that happens twice (the night
-    daylight saving ends) is taken as its first occurrence and listed in ``ambiguous``.
+    daylight saving ends) is the occurrence the officer chose (``start_occurrence``,
+    ``end_occurrence``), else the first, which is then listed in ``ambiguous`` to say so.
     """
 
     day = forms.DateField(label=_("Date"), widget=DATE, validators=[validate_sane_date])
@@ -192,6 +212,8 @@ class ItineraryItemForm(forms.ModelForm):
         help_text=_("Only for overnight items."),
         validators=[validate_sane_date],
     )
+    start_occurrence = occurrence_field(_("If the start time happens twice"))
+    end_occurrence = occurrence_field(_("If the end time happens twice"))
 
     class Meta:
         model = ItineraryItem
@@ -219,13 +241,14 @@ class ItineraryItemForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.ambiguous = []
-        self.fields["city"].queryset = City.objects.all()
+        self.fields["city"].queryset = cities_for_visit(self.instance.visit)
         self.fields["city"].help_text = _("Times are read in this city's local time.")
         self.fields["host_organisations"].queryset = Organisation.objects.all()
         self.fields["host_organisations"].widget.attrs["size"] = 6
         if self.instance.pk and not self.is_bound:
             start, end = self.instance.local_start, self.instance.local_end
             self.initial.update({"day": start.date(), "start_time": start.time(), "end_time": end.time()})
+            self.initial.update({"start_occurrence": start.fold, "end_occurrence": end.fold})
             if end.date() != start.date():
                 self.initial["end_day"] = end.date()
         self.helper = form_helper(
@@ -240,6 +263,7 @@ class ItineraryItemForm(forms.ModelForm):
                 Column("end_time", css_class="col-4"),
                 Column("end_day", css_class="col-4"),
             ),
+            Row(Column("start_occurrence", css_class="col-sm-6"), Column("end_occurrence", css_class="col-sm-6")),
             Row(Column("venue", css_class="col-md-6"), Column("address", css_class="col-md-6")),
             Row(Column("host_organisations", css_class="col-md-6"), Column("host_contact", css_class="col-md-6")),
             "themes",
@@ -255,9 +279,12 @@ class ItineraryItemForm(forms.ModelForm):
         end_day = cleaned.get("end_day") or day
         zone = city.zone
         times = {}
-        for field, when_day, when_time in (("start_time", day, start), ("end_time", end_day, end)):
+        for field, when_day, when_time, occurrence in (
+            ("start_time", day, start, cleaned.get("start_occurrence") or 0),
+            ("end_time", end_day, end, cleaned.get("end_occurrence") or 0),
+        ):
             try:
-                times[field], ambiguous = local_to_utc(when_day, when_time, zone)
+                times[field], ambiguous = local_to_utc(when_day, when_time, zone, occurrence=occurrence)
             except NonexistentLocalTime:
                 self.add_error(
                     field,
@@ -268,7 +295,7 @@ class ItineraryItemForm(forms.ModelForm):
                     % {"time": when_time.strftime("%H:%M"), "day": when_day.isoformat(), "city": city.name},
                 )
                 continue
-            if ambiguous:
+            if ambiguous and not occurrence:
                 self.ambiguous.append(f"{when_day.isoformat()} {when_time:%H:%M}")
         if len(times) == 2:
             if times["end_time"] <= times["start_time"]:
@@ -292,6 +319,134 @@ class ItineraryItemForm(forms.ModelForm):
         data = {name: self.cleaned_data[name] for name in self._meta.fields}
         data["starts_at"] = self.cleaned_data["starts_at"]
         data["ends_at"] = self.cleaned_data["ends_at"]
+        return data
+
+
+def _skipped_time_message(when_time, when_day, city) -> str:
+    return _(
+        "%(time)s does not exist on %(day)s in %(city)s: the clocks skip it for daylight saving "
+        "time. Choose a time an hour later."
+    ) % {"time": when_time.strftime("%H:%M"), "day": when_day.isoformat(), "city": city.name}
+
+
+class TravelLegForm(forms.ModelForm):
+    """A leg entered as a local date and time at each end, each in its own city's zone; stored in UTC.
+
+    As for items, a local time the clocks skip is refused and one that happens twice is the
+    occurrence chosen, else the first, then listed in ``ambiguous`` (with its city) to say so.
+    """
+
+    departure_day = forms.DateField(label=_("Departure date"), widget=DATE, validators=[validate_sane_date])
+    departure_time = forms.TimeField(label=_("Departs (local time at the start)"), widget=TIME)
+    arrival_day = forms.DateField(
+        label=_("Arrival date"),
+        widget=DATE,
+        required=False,
+        validators=[validate_sane_date],
+        help_text=_("Leave empty when it is the same date."),
+    )
+    arrival_time = forms.TimeField(label=_("Arrives (local time at the end)"), widget=TIME)
+    departure_occurrence = occurrence_field(_("If the departure time happens twice"))
+    arrival_occurrence = occurrence_field(_("If the arrival time happens twice"))
+
+    class Meta:
+        model = TravelLeg
+        fields = [
+            "kind",
+            "status",
+            "from_city",
+            "from_place",
+            "to_city",
+            "to_place",
+            "carrier",
+            "reference",
+            "members",
+            "notes_for_delegates",
+        ]
+        widgets = {
+            "members": forms.CheckboxSelectMultiple,
+            "notes_for_delegates": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    field_for_model_error = {"departs_at": "departure_time", "arrives_at": "arrival_time"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ambiguous: list[tuple[str, str]] = []
+        visit = self.instance.visit
+        self.fields["from_city"].queryset = cities_for_visit(visit)
+        self.fields["from_city"].help_text = _("The departure is read in this city's local time.")
+        self.fields["to_city"].queryset = cities_for_visit(visit)
+        self.fields["to_city"].help_text = _("The arrival is read in this city's local time.")
+        members = self.fields["members"]
+        members.queryset = (
+            visit.delegation.members.select_related("participant") if visit.delegation_id else (members.queryset.none())
+        )
+        members.label_from_instance = lambda member: member.participant.full_name
+        members.help_text = _("Leave all unticked when the whole delegation travels.")
+        if self.instance.pk and not self.is_bound:
+            departure, arrival = self.instance.local_departure, self.instance.local_arrival
+            self.initial.update(
+                {"departure_day": departure.date(), "departure_time": departure.time(), "arrival_time": arrival.time()}
+            )
+            self.initial.update({"departure_occurrence": departure.fold, "arrival_occurrence": arrival.fold})
+            if arrival.date() != departure.date():
+                self.initial["arrival_day"] = arrival.date()
+        self.helper = form_helper(
+            Row(Column("kind", css_class="col-sm-6"), Column("status", css_class="col-sm-6")),
+            Row(Column("from_city", css_class="col-md-6"), Column("from_place", css_class="col-md-6")),
+            Row(Column("departure_day", css_class="col-6"), Column("departure_time", css_class="col-6")),
+            Row(Column("to_city", css_class="col-md-6"), Column("to_place", css_class="col-md-6")),
+            Row(Column("arrival_day", css_class="col-6"), Column("arrival_time", css_class="col-6")),
+            Row(
+                Column("departure_occurrence", css_class="col-sm-6"),
+                Column("arrival_occurrence", css_class="col-sm-6"),
+            ),
+            Row(Column("carrier", css_class="col-sm-6"), Column("reference", css_class="col-sm-6")),
+            "members",
+            "notes_for_delegates",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        names = ("from_city", "departure_day", "departure_time", "to_city", "arrival_time")
+        from_city, day, start, to_city, end = (cleaned.get(name) for name in names)
+        if not (from_city and day and start and to_city and end):
+            return cleaned
+        arrival_day = cleaned.get("arrival_day") or day
+        times = {}
+        for field, city, when_day, when_time, occurrence in (
+            ("departure_time", from_city, day, start, cleaned.get("departure_occurrence") or 0),
+            ("arrival_time", to_city, arrival_day, end, cleaned.get("arrival_occurrence") or 0),
+        ):
+            try:
+                times[field], ambiguous = local_to_utc(when_day, when_time, city.zone, occurrence=occurrence)
+            except NonexistentLocalTime:
+                self.add_error(field, _skipped_time_message(when_time, when_day, city))
+                continue
+            if ambiguous and not occurrence:
+                self.ambiguous.append((f"{when_day.isoformat()} {when_time:%H:%M}", city.name))
+        if len(times) == 2:
+            if times["arrival_time"] <= times["departure_time"]:
+                self.add_error("arrival_time", _("The arrival must come after the departure."))
+            else:
+                self.instance.departs_at = cleaned["departs_at"] = times["departure_time"]
+                self.instance.arrives_at = cleaned["arrives_at"] = times["arrival_time"]
+        return cleaned
+
+    def _update_errors(self, errors):
+        if hasattr(errors, "error_dict"):
+            errors = ValidationError(
+                {self.field_for_model_error.get(name, name): value for name, value in errors.error_dict.items()}
+            )
+        super()._update_errors(errors)
+
+    @property
+    def leg_fields(self) -> dict:
+        """What the travel leg services take."""
+        data = {name: self.cleaned_data[name] for name in self._meta.fields}
+        data["departs_at"] = self.cleaned_data["departs_at"]
+        data["arrives_at"] = self.cleaned_data["arrives_at"]
         return data
 
 

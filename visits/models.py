@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from delegations.models import Delegation
+from delegations.models import Delegation, DelegationMember
 from officers.models import TimeStampedModel
 from partners.models import City, Organisation
 
@@ -217,6 +217,8 @@ class ItineraryItem(TimeStampedModel):
 
     history = HistoricalRecords(m2m_fields=[host_organisations, themes])
 
+    is_leg = False  # beside travel legs in one itinerary
+
     class Meta:
         verbose_name = _("itinerary item")
         verbose_name_plural = _("itinerary items")
@@ -268,14 +270,22 @@ class ItineraryChange(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         DELETED = "deleted", _("Removed")
 
+    class Subject(models.TextChoices):
+        ITEM = "item", _("Itinerary item")
+        LEG = "leg", _("Travel leg")
+
     visit = models.ForeignKey(
         StudyVisit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="itinerary_changes"
     )
-    # A plain id, not a key: the change outlives a deleted item.
+    # A plain id, not a key: the change outlives a deleted item or leg.
     item_pk = models.PositiveBigIntegerField(_("itinerary item id"))
+    subject = models.CharField(_("what changed"), max_length=10, choices=Subject.choices, default=Subject.ITEM)
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     title = models.CharField(_("title"), max_length=200)
     timezone = models.CharField(_("time zone"), max_length=64)
+    # A leg ends in another city: its arrival reads in that city's zone (blank: the same as the start).
+    end_timezone = models.CharField(_("time zone at the end"), max_length=64, blank=True)
+    old_end_timezone = models.CharField(_("time zone at the end before"), max_length=64, blank=True)
     city_name = models.CharField(_("city"), max_length=120, blank=True)
     old_title = models.CharField(_("title before"), max_length=200, blank=True)
     old_starts_at = models.DateTimeField(_("started at"), null=True, blank=True)
@@ -304,3 +314,123 @@ class ItineraryChange(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()}: {self.title}"
+
+
+class TravelLeg(TimeStampedModel):
+    """The delegation (or some of its members) travelling between two places.
+
+    Each end keeps its own city, so the departure reads in the from-city's zone and the
+    arrival in the to-city's: a coach from Nashville (Central) to Chattanooga (Eastern)
+    leaves at 11:00 CST and arrives at 14:15 EST. A leg with no members chosen is for the
+    whole delegation (``whole_delegation``); with some, for that sub-group only. Legs before
+    the visit's first day or after its last (the flights out and home) are normal: they are
+    flagged, never refused.
+    """
+
+    class Kind(models.TextChoices):
+        FLIGHT = "flight", _("Flight")
+        TRAIN = "train", _("Train")
+        COACH = "coach", _("Coach")
+        CAR = "car", _("Car")
+        ON_FOOT = "on_foot", _("On foot")
+
+    Status = ItineraryItem.Status
+
+    visit = models.ForeignKey(StudyVisit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="legs")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.COACH)
+    from_city = models.ForeignKey(City, verbose_name=_("from"), on_delete=models.PROTECT, related_name="legs_from")
+    from_place = models.CharField(
+        _("departure place"), max_length=200, blank=True, help_text=_("A station, an airport or an address.")
+    )
+    to_city = models.ForeignKey(City, verbose_name=_("to"), on_delete=models.PROTECT, related_name="legs_to")
+    to_place = models.CharField(
+        _("arrival place"), max_length=200, blank=True, help_text=_("A station, an airport or an address.")
+    )
+    departs_at = models.DateTimeField(_("departs at"))
+    arrives_at = models.DateTimeField(_("arrives at"))
+    carrier = models.CharField(_("carrier"), max_length=100, blank=True)
+    reference = models.CharField(_("reference"), max_length=50, blank=True, help_text=_("e.g. a flight number"))
+    notes_for_delegates = models.TextField(_("notes for delegates"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED)
+    # Said in its own column, not by an empty list: a sub-group whose members all leave the
+    # roster is nobody's leg, not suddenly everyone's.
+    whole_delegation = models.BooleanField(
+        _("whole delegation"), default=True, help_text=_("Untick to choose the members who travel.")
+    )
+    members = models.ManyToManyField(
+        DelegationMember,
+        verbose_name=_("only for these members"),
+        blank=True,
+        related_name="travel_legs",
+    )
+
+    history = HistoricalRecords(m2m_fields=[members])
+
+    is_leg = True  # beside items in one itinerary
+
+    class Meta:
+        verbose_name = _("travel leg")
+        verbose_name_plural = _("travel legs")
+        ordering = ["departs_at", "arrives_at", "pk"]
+        indexes = [models.Index(fields=["visit", "departs_at"], name="visits_leg_visit_departs")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(arrives_at__gt=models.F("departs_at")),
+                name="visits_travelleg_arrives_after_departure",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["flight", "train", "coach", "car", "on_foot"]),
+                name="visits_travelleg_kind_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["requested", "confirmed", "cancelled"]),
+                name="visits_travelleg_status_known",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} – {self.local_departure:%Y-%m-%d %H:%M %Z}"
+
+    @property
+    def title(self) -> str:
+        """What a digest or a calendar calls the leg: "Coach Nashville → Chattanooga"."""
+        return f"{self.get_kind_display()} {self.from_city.name} → {self.to_city.name}"
+
+    @staticmethod
+    def history_label(record) -> str:
+        """The title of a historical record (its cities selected), for ``officers.history``."""
+        return f"{record.get_kind_display()} {record.from_city.name} → {record.to_city.name}"
+
+    @property
+    def local_departure(self) -> dt.datetime:
+        return self.departs_at.astimezone(self.from_city.zone)
+
+    @property
+    def local_arrival(self) -> dt.datetime:
+        return self.arrives_at.astimezone(self.to_city.zone)
+
+    # A leg sorts, groups by day and overlaps like an item in the officer's itinerary.
+    @property
+    def starts_at(self) -> dt.datetime:
+        return self.departs_at
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        return self.arrives_at
+
+    @property
+    def local_start(self) -> dt.datetime:
+        return self.local_departure
+
+    @property
+    def local_end(self) -> dt.datetime:
+        return self.local_arrival
+
+    def outside_visit_days(self) -> bool:
+        """Whether it leaves before the visit's first day or arrives after its last, each end in its own zone."""
+        visit = self.visit
+        return self.local_departure.date() < visit.starts_on or self.local_arrival.date() > visit.ends_on
+
+    def clean(self):
+        if self.departs_at and self.arrives_at and self.arrives_at <= self.departs_at:
+            raise ValidationError({"arrives_at": _("The arrival must come after the departure.")})

@@ -9,10 +9,12 @@ import datetime as dt
 
 from django.db.models import (
     Count,
+    Exists,
     F,
     Func,
     Max,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -23,7 +25,7 @@ from delegations.models import DelegationMember
 from officers import roles
 from partners.models import City, Organisation
 
-from .models import ItineraryItem, Programme, StudyVisit, Theme
+from .models import ItineraryItem, Programme, StudyVisit, Theme, TravelLeg, VisitStop
 
 
 def is_officer(user) -> bool:
@@ -90,6 +92,28 @@ def itinerary_for_visit(visit: StudyVisit) -> QuerySet[ItineraryItem]:
     )
 
 
+def legs_for_visit(visit: StudyVisit) -> QuerySet[TravelLeg]:
+    """A visit's travel legs in time order, with both cities and the members of sub-group legs."""
+    return (
+        visit.legs.select_related("from_city", "to_city")
+        .prefetch_related(Prefetch("members", queryset=DelegationMember.objects.select_related("participant")))
+        .order_by("departs_at", "arrives_at", "pk")
+    )
+
+
+def legs_for_participant(visits, participant) -> QuerySet[TravelLeg]:
+    """The legs of ``visits`` that ``participant`` travels on: the whole delegation's, and
+    those of a sub-group that lists one of their memberships (with ``participant=None``, every
+    leg: an officer's view). One query, cities selected."""
+    legs = TravelLeg.objects.filter(visit__in=visits)
+    if participant is not None:
+        theirs = TravelLeg.members.through.objects.filter(
+            travelleg=OuterRef("pk"), delegationmember__participant=participant
+        )
+        legs = legs.filter(Q(whole_delegation=True) | Exists(theirs))
+    return legs.select_related("from_city", "to_city").order_by("departs_at", "arrives_at", "pk")
+
+
 def per_visit(model, aggregate, **filters):
     """A subquery of ``aggregate`` over ``model``'s rows of the outer visit (``visit=OuterRef("pk")``)."""
     rows = model.objects.filter(visit=OuterRef("pk"), **filters).order_by().values("visit")
@@ -106,16 +130,25 @@ def _table_stamp(model, function: str) -> Subquery:
 def with_itinerary_stamps(visits: QuerySet[StudyVisit], *, editor=False) -> QuerySet[StudyVisit]:
     """Annotate each visit with what its itinerary's version is made of, in the same query.
 
-    ``items_count`` and ``items_latest`` (latest ``updated_at``); for the officer's editor,
-    ``follow_up_count`` and the count and highest id of the cities, organisations and themes
-    its forms offer (``city_count``, ``city_last``, ...), so that a new one shows at once.
+    ``items_count`` and ``items_latest`` (latest ``updated_at``), ``legs_count`` and ``legs_latest``
+    likewise for travel legs; for the officer's editor, the count and highest id of the
+    delegation's members (``member_count``, ``member_last``), ``follow_up_count`` and the count
+    and highest id of the cities, organisations and themes its forms offer (``city_count``,
+    ``city_last``, ...), so that a new one shows at once.
     A delegate's own stamps are added by ``trips.selectors.with_delegate_stamps``.
     """
     stamps = {
         "items_count": per_visit(ItineraryItem, Count("pk")),
         "items_latest": per_visit(ItineraryItem, Max("updated_at")),
+        "legs_count": per_visit(TravelLeg, Count("pk")),
+        "legs_latest": per_visit(TravelLeg, Max("updated_at")),
     }
     if editor:
+        # The leg form offers the delegation's members: a new one must show at once.
+        members = DelegationMember.objects.filter(delegation=OuterRef("delegation")).order_by().values("delegation")
+        member_count = Subquery(members.annotate(value=Count("pk")).values("value"))
+        stamps["member_count"] = Coalesce(member_count, 0)
+        stamps["member_last"] = Subquery(members.annotate(value=Max("pk")).values("value"))
         # Follow-ups belong to outcomes, an app above this one: counted through the reverse
         # relation's model, the one place this app names an upper app's table.
         follow_up = StudyVisit._meta.get_field("follow_ups").related_model
@@ -149,24 +182,44 @@ class ItineraryDay:
         self.items = items
 
 
-def itinerary_days(visit: StudyVisit, items: list[ItineraryItem]) -> list[ItineraryDay]:
-    """Group items by local day and mark each with ``overlaps`` (other items at the same
-    time, cancelled ones aside) and ``outside_visit`` (a local date beyond the visit's)."""
-    active = [item for item in items if item.status != ItineraryItem.Status.CANCELLED]
-    for item in items:
-        item.overlaps = [
+def cities_for_visit(visit: StudyVisit) -> QuerySet[City]:
+    """Every city, the visit's host cities first in the order travelled, then the rest by name."""
+    if visit.pk is None:
+        return City.objects.all()
+    stop = VisitStop.objects.filter(visit=visit.pk, city=OuterRef("pk")).order_by("position").values("position")
+    return City.objects.annotate(stop_position=Subquery(stop[:1])).order_by(
+        F("stop_position").asc(nulls_last=True), "name", "pk"
+    )
+
+
+def itinerary_days(
+    visit: StudyVisit,
+    items: list[ItineraryItem],
+    legs: list[TravelLeg] = (),
+    *,
+    host_city_ids: set[int] | None = None,
+) -> list[ItineraryDay]:
+    """Items and legs in time order, grouped by the local day they start on, each marked with
+    ``overlaps`` (others at the same time, cancelled ones aside), ``outside_visit`` (a local
+    date beyond the visit's) and, given the host cities, ``off_route`` (an item in a city that
+    is none of them; a leg to or from one is normal); ``is_leg`` tells them apart."""
+    entries = sorted([*items, *legs], key=lambda entry: (entry.starts_at, entry.ends_at, entry.is_leg, entry.pk))
+    active = [entry for entry in entries if entry.status != ItineraryItem.Status.CANCELLED]
+    for entry in entries:
+        entry.overlaps = [
             other
             for other in active
-            if other is not item
-            and item.status != ItineraryItem.Status.CANCELLED
-            and other.starts_at < item.ends_at
-            and item.starts_at < other.ends_at
+            if other is not entry
+            and entry.status != ItineraryItem.Status.CANCELLED
+            and other.starts_at < entry.ends_at
+            and entry.starts_at < other.ends_at
         ]
-        item.outside_visit = item.local_start.date() < visit.starts_on or item.local_end.date() > visit.ends_on
+        entry.outside_visit = entry.local_start.date() < visit.starts_on or entry.local_end.date() > visit.ends_on
+        entry.off_route = bool(host_city_ids) and not entry.is_leg and entry.city_id not in host_city_ids
     days = []
-    for item in items:
-        day = item.local_start.date()
+    for entry in entries:
+        day = entry.local_start.date()
         if not days or days[-1].day != day:
             days.append(ItineraryDay(day, []))
-        days[-1].items.append(item)
+        days[-1].items.append(entry)
     return days

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from outcomes.models import FollowUp
 from visits.models import Programme, StudyVisit
+from visits.services import travel_leg_update
 
 pytestmark = pytest.mark.django_db
 
@@ -66,9 +67,17 @@ def test_delegate_reads_their_visits_but_not_drafts_or_follow_ups(client, demo):
     assert delegate.get(reverse("api:visit_itinerary", args=[draft.pk])).status_code == 404
     assert delegate.get(urls["follow_up_detail"]).status_code == 404
     assert delegate.get(urls["follow_up_list"]).json()["count"] == 0
-    assert itinerary[0]["title"] == "Arrival at Nashville International Airport"
-    assert itinerary[0]["local_starts_at"] == "2019-11-03T14:05:00-06:00"
+    assert itinerary[0]["title"] == "Welcome dinner with Meridian"
+    assert itinerary[0]["local_starts_at"] == "2019-11-03T19:00:00-06:00"
     assert itinerary[0]["timezone"] == "America/Chicago"
+    legs = delegate.get(urls["visit_itinerary"]).json()["legs"]
+    assert [(leg["from_city"], leg["local_departs_at"], leg["to_city"], leg["local_arrives_at"]) for leg in legs] == [
+        ("Brussels", "2019-11-03T10:05:00+01:00", "Nashville", "2019-11-03T16:40:00-06:00"),
+        ("Nashville", "2019-11-05T11:00:00-06:00", "Chattanooga", "2019-11-05T14:15:00-05:00"),
+        ("Chattanooga", "2019-11-06T18:10:00-05:00", "Washington", "2019-11-06T20:05:00-05:00"),
+        ("Washington", "2019-11-09T17:45:00-05:00", "Brussels", "2019-11-10T07:45:00+01:00"),
+    ]
+    assert {leg["whole_delegation"] for leg in legs} == {True}
 
 
 def test_officer_reads_follow_ups_with_their_membership_outcome(client, demo):
@@ -137,7 +146,9 @@ def test_openapi_is_generated_from_the_response_schemas(client):
     visit = _properties(spec, visits["properties"]["results"])
     follow_up = _response_schema(spec, "/api/follow-ups/{pk}/")["properties"]
 
-    assert sorted(itinerary["properties"]) == ["items", "visit"]
+    assert sorted(itinerary["properties"]) == ["items", "legs", "visit"]
+    leg = _properties(spec, itinerary["properties"]["legs"])
+    assert leg["local_arrives_at"] == {"format": "date-time", "title": "Local Arrives At", "type": "string"}
     assert item["local_starts_at"] == {"format": "date-time", "title": "Local Starts At", "type": "string"}
     assert item["timezone"]["type"] == "string"
     assert sorted(visits["properties"]) == ["count", "next", "previous", "results"]
@@ -207,3 +218,16 @@ def test_follow_up_list_query_count_does_not_grow(admin_client, django_assert_nu
         response = admin_client.get(reverse("api:follow_up_list"))
 
     assert response.json()["count"] == size
+
+
+def test_itinerary_legs_of_a_sub_group_reach_its_members_and_the_officer_only(client, demo):
+    mayor = demo.delegation.members.get(participant__last_name="Demeyer")
+    coach = demo.legs.get(kind="coach")
+    travel_leg_update(coach, by=None, members=[mayor])
+    url = reverse("api:visit_itinerary", args=[demo.pk])
+
+    delegate_legs = _as(client, "delegate@example.org").get(url).json()["legs"]
+    officer_legs = _as(client, "officer@example.org").get(url).json()["legs"]
+
+    assert coach.pk not in [leg["id"] for leg in delegate_legs]
+    assert [leg["whole_delegation"] for leg in officer_legs if leg["id"] == coach.pk] == [False]

@@ -1,4 +1,5 @@
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.apps import apps
@@ -117,7 +118,62 @@ def test_demo_2019_visit_matches_the_article(demo):
     for item in visit.itinerary_items.select_related("city"):
         item.full_clean()
     first = visit.itinerary_items.earliest("starts_at")
-    assert first.local_start.strftime("%Y-%m-%d %H:%M %Z") == "2019-11-03 14:05 CST"
+    assert first.local_start.strftime("%Y-%m-%d %H:%M %Z") == "2019-11-03 19:00 CST"
+    assert not visit.itinerary_items.filter(kind=ItineraryItem.Kind.TRAVEL).exists()
+
+
+def test_demo_2019_travel_is_four_legs_in_both_zones_across_the_3_november_change(demo):
+    visit = StudyVisit.objects.get(title=NOVEMBER_2019)
+    legs = visit.legs.select_related("from_city", "to_city").order_by("departs_at")
+
+    def local(moment, zone):
+        return moment.astimezone(ZoneInfo(zone)).strftime("%a %d %b %H:%M %Z")
+
+    shown = [
+        (
+            leg.get_kind_display(),
+            leg.from_city.name,
+            local(leg.departs_at, leg.from_city.timezone),
+            leg.to_city.name,
+            local(leg.arrives_at, leg.to_city.timezone),
+            leg.members.exists(),
+        )
+        for leg in legs
+    ]
+    assert shown == [
+        ("Flight", "Brussels", "Sun 03 Nov 10:05 CET", "Nashville", "Sun 03 Nov 16:40 CST", False),
+        ("Coach", "Nashville", "Tue 05 Nov 11:00 CST", "Chattanooga", "Tue 05 Nov 14:15 EST", False),
+        ("Flight", "Chattanooga", "Wed 06 Nov 18:10 EST", "Washington", "Wed 06 Nov 20:05 EST", False),
+        ("Flight", "Washington", "Sat 09 Nov 17:45 EST", "Brussels", "Sun 10 Nov 07:45 CET", False),
+    ]
+    # The same instants in UTC: Brussels is UTC+1 and Nashville UTC-6 after both changes.
+    assert [(leg.departs_at, leg.arrives_at) for leg in legs] == [
+        (dt.datetime(2019, 11, 3, 9, 5, tzinfo=dt.UTC), dt.datetime(2019, 11, 3, 22, 40, tzinfo=dt.UTC)),
+        (dt.datetime(2019, 11, 5, 17, 0, tzinfo=dt.UTC), dt.datetime(2019, 11, 5, 19, 15, tzinfo=dt.UTC)),
+        (dt.datetime(2019, 11, 6, 23, 10, tzinfo=dt.UTC), dt.datetime(2019, 11, 7, 1, 5, tzinfo=dt.UTC)),
+        (dt.datetime(2019, 11, 9, 22, 45, tzinfo=dt.UTC), dt.datetime(2019, 11, 10, 6, 45, tzinfo=dt.UTC)),
+    ]
+    arrival, _coach, _flight, home = legs
+    # Outside the visit's days on one end only: the flight home lands on 10 November.
+    assert (arrival.outside_visit_days(), home.outside_visit_days()) == (False, True)
+
+
+def test_load_demo_turns_the_old_travel_items_into_legs(demo):
+    visit = StudyVisit.objects.get(title=NOVEMBER_2019)
+    nashville = City.objects.get(name="Nashville")
+    ItineraryItem.objects.create(
+        visit=visit,
+        city=nashville,
+        kind=ItineraryItem.Kind.TRAVEL,
+        title="Coach to Chattanooga",
+        starts_at=dt.datetime(2019, 11, 5, 17, tzinfo=dt.UTC),
+        ends_at=dt.datetime(2019, 11, 5, 19, 15, tzinfo=dt.UTC),
+    )
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    assert not visit.itinerary_items.filter(kind=ItineraryItem.Kind.TRAVEL).exists()
+    assert visit.legs.count() == 4
 
 
 def test_demo_2018_visit_and_follow_ups(demo):

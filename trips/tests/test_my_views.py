@@ -13,7 +13,13 @@ from partners.tests.factories import CityFactory, OrganisationFactory
 from trips.models import Accommodation, ItineraryLastSeen, PersonalTravel
 from trips.services import calendar_feed_token_create, calendar_feed_token_revoke
 from visits.models import ItineraryItem, StudyVisit
-from visits.tests.factories import ItineraryItemFactory, PublishedVisitFactory, StudyVisitFactory, VisitStopFactory
+from visits.tests.factories import (
+    ItineraryItemFactory,
+    PublishedVisitFactory,
+    StudyVisitFactory,
+    TravelLegFactory,
+    VisitStopFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -253,8 +259,12 @@ def test_itinerary_query_count(signed_in, visit, nashville, size, django_assert_
             arrival_timezone="America/Chicago",
             arrives_at=dt.datetime(2019, 11, 3, 20, tzinfo=UTC),
         )
+        TravelLegFactory(visit=visit, from_city=nashville)
+        TravelLegFactory(visit=visit, from_city=nashville).members.add(
+            visit.delegation.members.get(participant__user__isnull=False)
+        )
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = signed_in.get(reverse("my:itinerary", args=[visit.pk]))
 
     assert response.status_code == 200
@@ -452,8 +462,10 @@ def test_delegate_adds_their_own_travel_in_local_times(signed_in, visit, delegat
     assert leg.departs_at == dt.datetime(2019, 11, 3, 9, tzinfo=UTC)
     assert leg.arrives_at == dt.datetime(2019, 11, 3, 20, 5, tzinfo=UTC)
     content = signed_in.get(reverse("my:itinerary", args=[visit.pk])).content.decode()
-    assert "Sun 3 Nov 10:00 CET" in content
-    assert "Sun 3 Nov 14:05 CST" in content
+    assert "Sunday 3 November 2019" in content
+    assert "10:00 CET</strong> Brussels Airport" in content
+    assert "14:05 CST</strong> Nashville BNA" in content
+    assert "own-travel-heading" not in content  # no separate block: the leg is in its day
 
 
 def test_travel_arriving_before_it_leaves_is_refused_in_words(signed_in, visit):
@@ -543,6 +555,6 @@ def test_demo_delegate_sees_the_2019_visit_and_nothing_else(client, demo):
     events = _events(client.get(reverse("my:feed", args=[token])).content)
     assert {str(event["UID"]) for event in events} == {
         f"item-{pk}@cityexchange" for pk in november.itinerary_items.values_list("pk", flat=True)
-    }
+    } | {f"leg-{pk}@cityexchange" for pk in november.legs.values_list("pk", flat=True)}
     pdf = client.get(reverse("my:visit_pdf", args=[november.pk]))
     assert pdf.content.startswith(b"%PDF")

@@ -59,7 +59,7 @@ def test_itinerary_page_gives_each_time_its_own_abbreviation(client, delegate):
     text = _text(client.get(reverse("my:itinerary", args=[visit.pk])).content.decode())
 
     assert [label for label in EXPECTED if label in text] == EXPECTED
-    assert "Memphis Sun 3 Nov 01:30 CDT → Nashville Sun 3 Nov 01:30 CST" in text
+    assert "Flight · 01:30 CDT Memphis → 01:30 CST Nashville" in text
 
 
 def test_itinerary_pdf_gives_each_time_its_own_abbreviation(client, delegate):
@@ -70,8 +70,8 @@ def test_itinerary_pdf_gives_each_time_its_own_abbreviation(client, delegate):
 
     text = _text(" ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(response.content)).pages))
     assert [label for label in EXPECTED if label in text] == EXPECTED
-    assert "Sun 3 Nov 01:30 CDT" in text
-    assert "Sun 3 Nov 01:30 CST" in text
+    assert "01:30 CDT Memphis" in text
+    assert "01:30 CST Nashville" in text
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,6 @@ or feed answers 404.
 
 import datetime as dt
 import hashlib
-from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
@@ -34,10 +33,10 @@ from delegations.models import Participant
 from delegations.services import InvitationState, invitation_for_token, invitation_state
 from delegations.services import invitation_accept as invitation_accept_service
 from officers.forms import add_service_errors
-from visits.models import ItineraryItem, StudyVisit, VisitStop
+from visits.models import ItineraryItem, StudyVisit, TravelLeg, VisitStop
 from visits.pagecache import cached_fragment, fragment_key
 from visits.pdf import pdf_from_template
-from visits.selectors import itinerary_for_visit, visits_for_delegate
+from visits.selectors import itinerary_for_visit, legs_for_participant, visits_for_delegate
 
 from ..calendar import calendar_for_delegate
 from ..forms import AccommodationForm, InvitationPasswordForm, PersonalTravelForm
@@ -57,6 +56,7 @@ from ..services import (
     itinerary_look_record,
     personal_travel_save,
 )
+from ..timeline import timeline_days
 
 NEW_FEED_LINK_SESSION_KEY = "my:new_feed_link"
 
@@ -88,7 +88,8 @@ def visit_list(request):
 
 
 def itinerary_body_context(visit: StudyVisit, participant: Participant, *, last_seen: dt.datetime | None) -> dict:
-    """Items by local day (marked when changed since ``last_seen``), and the person's own travel and stays."""
+    """One timeline by local day (``trips.timeline``): items (marked when changed since
+    ``last_seen``), the group legs the person travels on, their own travel and their hotel."""
     home_zone = participant.home_zone
     items = list(itinerary_for_visit(visit))
     for item in items:
@@ -99,15 +100,24 @@ def itinerary_body_context(visit: StudyVisit, participant: Participant, *, last_
             (item.starts_at.astimezone(home_zone).date() - item.local_start.date()).days if item.home_differs else 0
         )
         item.changed = last_seen is not None and item.updated_at > last_seen
-    days = [(day, list(day_items)) for day, day_items in groupby(items, key=lambda item: item.local_start.date())]
+    legs = list(legs_for_participant([visit.pk], participant))
+    travel = list(personal_travel_for(visit, participant))
+    stays = list(accommodations_for(visit, participant))
+    host_cities = {stop.city_id for stop in visit.stops.all()}
+    for stay in stays:
+        # Said, not refused: a night before the visit or in a stopover city is real life.
+        stay.off_visit_city = bool(host_cities) and stay.city_id not in host_cities
+        stay.off_visit_dates = stay.check_in > visit.ends_on or stay.check_out < visit.starts_on
+    days = timeline_days(items, legs, travel, stays, last_seen=last_seen)
     return {
         "visit": visit,
         "participant": participant,
         "home_zone": home_zone.key if home_zone else "",
         "days": days,
-        "changed_count": sum(item.changed for item in items),
-        "travel": list(personal_travel_for(visit, participant)),
-        "accommodations": list(accommodations_for(visit, participant)),
+        "changed_count": sum(item.changed for item in items)
+        + sum(last_seen is not None and leg.updated_at > last_seen for leg in legs),
+        "travel": travel,
+        "accommodations": stays,
     }
 
 
@@ -132,12 +142,14 @@ def itinerary(request, pk: int):
         Prefetch("stops", queryset=VisitStop.objects.select_related("city"))
     )
     visit = get_object_or_404(visits, pk=pk)
+    latest_change = max((stamp for stamp in (visit.items_latest, visit.legs_latest) if stamp), default=None)
     last_seen = itinerary_look_record(
-        visit, participant=participant, previous=visit.last_seen_at, latest_change=visit.items_latest
+        visit, participant=participant, previous=visit.last_seen_at, latest_change=latest_change
     )
     # Marks depend on the last look only while something changed after it.
-    unseen = last_seen is not None and visit.items_latest is not None and visit.items_latest > last_seen
-    version = [visit.pk, visit.updated_at, visit.items_count, visit.items_latest, visit.travel_count]
+    unseen = last_seen is not None and latest_change is not None and latest_change > last_seen
+    version = [visit.pk, visit.updated_at, visit.items_count, visit.items_latest, visit.legs_count, visit.legs_latest]
+    version += [visit.travel_count]
     version += [visit.travel_latest, visit.stays_count, visit.stays_latest, participant.pk, participant.home_city_id]
     version += [get_language(), last_seen if unseen else None]
     computed = {}
@@ -177,6 +189,7 @@ def visit_ics(request, pk: int):
     calendar = calendar_for_delegate(
         itinerary_for_visit(visit),
         name=visit.title,
+        legs=legs_for_participant([visit.pk], participant),
         travel=personal_travel_for(visit, participant),
         accommodations=accommodations_for(visit, participant),
     )
@@ -200,6 +213,8 @@ def _feed_stamps_query(participant) -> QuerySet:
     own = {"visit__in": visits, "participant": participant}
     return part(StudyVisit.objects.filter(pk__in=visits.values("pk")), "visits").union(
         part(ItineraryItem.objects.filter(visit__in=visits), "items"),
+        # All the visits' legs, whoever travels: a sub-group's change re-renders the feed, which costs little.
+        part(TravelLeg.objects.filter(visit__in=visits), "legs"),
         part(PersonalTravel.objects.filter(**own), "travel"),
         part(Accommodation.objects.filter(**own), "stays"),
         all=True,
@@ -239,6 +254,7 @@ def _feed_body(participant: Participant) -> bytes:
         calendar = calendar_for_delegate(
             items,
             name=_("CityExchange: %(name)s") % {"name": participant.full_name},
+            legs=legs_for_participant(visits, participant),
             travel=PersonalTravel.objects.filter(participant=participant, visit__in=visits),
             accommodations=Accommodation.objects.filter(participant=participant, visit__in=visits).select_related(
                 "city"

@@ -16,6 +16,7 @@ from .itinerary import (
     itinerary_item_duplicate,
     itinerary_item_update,
 )
+from .legs import travel_leg_cancel, travel_leg_create, travel_leg_delete, travel_leg_update
 from .programmes import (
     programme_create,
     programme_officer_add,
@@ -50,6 +51,10 @@ __all__ = [
     "programme_officer_remove",
     "programme_update",
     "theme_save",
+    "travel_leg_cancel",
+    "travel_leg_create",
+    "travel_leg_delete",
+    "travel_leg_update",
     "visit_clone",
     "visit_create",
     "visit_itinerary_digest_queue",

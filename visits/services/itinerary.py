@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from officers.history import history_user_set
 
-from ..models import ItineraryChange, ItineraryItem, StudyVisit
+from ..models import ItineraryChange, ItineraryItem, StudyVisit, TravelLeg
 from .programmes import write_fields
 
 _ITEM_M2M_FIELDS = ("host_organisations", "themes")
@@ -31,7 +31,7 @@ def itinerary_item_create(visit: StudyVisit, *, by, **fields) -> ItineraryItem:
     item.save()
     for name, values in m2m.items():
         getattr(item, name).set(values)
-    _change_record(item, action=ItineraryChange.Action.ADDED, before=None, by=by)
+    change_record(item, action=ItineraryChange.Action.ADDED, before=None, by=by)
     return item
 
 
@@ -55,9 +55,9 @@ def itinerary_item_update(item: ItineraryItem, *, by, **fields) -> ItineraryItem
     for name, values in m2m.items():
         getattr(item, name).set(values)
     if item.status == ItineraryItem.Status.CANCELLED and before["status"] != ItineraryItem.Status.CANCELLED:
-        _change_record(item, action=ItineraryChange.Action.CANCELLED, before=before, by=by)
+        change_record(item, action=ItineraryChange.Action.CANCELLED, before=before, by=by)
     elif any(before[name] != getattr(item, name) for name in _TOLD_FIELDS):
-        _change_record(item, action=ItineraryChange.Action.CHANGED, before=before, by=by)
+        change_record(item, action=ItineraryChange.Action.CHANGED, before=before, by=by)
     return item
 
 
@@ -79,7 +79,7 @@ def itinerary_item_duplicate(item: ItineraryItem, *, by) -> ItineraryItem:
         by=by,
         reason="duplicated",
     )
-    _change_record(copy, action=ItineraryChange.Action.ADDED, before=None, by=by)
+    change_record(copy, action=ItineraryChange.Action.ADDED, before=None, by=by)
     return copy
 
 
@@ -88,7 +88,7 @@ def itinerary_item_delete(item: ItineraryItem, *, by) -> None:
     """Delete an item; on a published visit its removal is recorded for the next digest."""
     item = ItineraryItem.objects.select_for_update().select_related("city", "visit").get(pk=item.pk)
     if item.status != ItineraryItem.Status.CANCELLED:
-        _change_record(item, action=ItineraryChange.Action.DELETED, before=_item_snapshot(item), by=by)
+        change_record(item, action=ItineraryChange.Action.DELETED, before=_item_snapshot(item), by=by)
     history_user_set(item, by)
     item.delete()
 
@@ -99,19 +99,29 @@ def _item_snapshot(item: ItineraryItem) -> dict:
     return snapshot
 
 
-def _change_record(item: ItineraryItem, *, action: str, before: dict | None, by) -> ItineraryChange | None:
+def change_record(item: ItineraryItem | TravelLeg, *, action: str, before: dict | None, by) -> ItineraryChange | None:
+    """Record an edit of a published visit's item or leg for the next digest; nothing on a draft."""
     visit = item.visit
     if visit.status != StudyVisit.Status.PUBLISHED:
         return None
     before = before or {}
     gone = action == ItineraryChange.Action.DELETED
+    if isinstance(item, TravelLeg):
+        where = {
+            "subject": ItineraryChange.Subject.LEG,
+            "timezone": item.from_city.timezone,
+            "end_timezone": item.to_city.timezone,
+            "old_end_timezone": before.get("end_timezone", ""),
+            "city_name": item.from_city.name,
+            "new_venue": "" if gone else item.from_place,
+        }
+    else:
+        where = {"timezone": item.city.timezone, "city_name": item.city.name, "new_venue": "" if gone else item.venue}
     return ItineraryChange.objects.create(
         visit=visit,
         item_pk=item.pk,
         action=action,
         title=item.title,
-        timezone=item.city.timezone,
-        city_name=item.city.name,
         old_title=before.get("title", ""),
         old_starts_at=before.get("starts_at"),
         old_ends_at=before.get("ends_at"),
@@ -119,6 +129,6 @@ def _change_record(item: ItineraryItem, *, action: str, before: dict | None, by)
         old_venue=before.get("venue", ""),
         new_starts_at=None if gone else item.starts_at,
         new_ends_at=None if gone else item.ends_at,
-        new_venue="" if gone else item.venue,
         by=by if getattr(by, "pk", None) else None,
+        **where,
     )

@@ -12,7 +12,7 @@ from officers.history import history_user_set
 from partners.models import City
 
 from ..localtime import shift_local
-from ..models import ItineraryItem, Programme, StudyVisit, Theme, VisitStop
+from ..models import ItineraryItem, Programme, StudyVisit, Theme, TravelLeg, VisitStop
 
 
 def write_fields(obj, fields: dict, m2m: dict | None = None, *, by=None, reason: str = ""):
@@ -139,7 +139,8 @@ def visit_clone(visit: StudyVisit, *, by, title: str, starts_on: dt.date) -> Stu
 
     Each item keeps its wall-clock time in its city, whatever daylight saving does in between;
     items come back as requested, since the hosts have not yet confirmed the new dates.
-    Cancelled items are left out; how many is on the clone as ``cancelled_left_out``.
+    Travel legs come along the same way, each end at its wall-clock time in its own city.
+    Cancelled items and legs are left out; how many is on the clone as ``cancelled_left_out``.
     """
     days = (starts_on - visit.starts_on).days
     shift = dt.timedelta(days=days)
@@ -192,6 +193,32 @@ def visit_clone(visit: StudyVisit, *, by, title: str, starts_on: dt.date) -> Stu
                 "notes_for_delegates": item.notes_for_delegates,
             },
             {"host_organisations": list(item.host_organisations.all()), "themes": list(item.themes.all())},
+            by=by,
+            reason="cloned",
+        )
+    legs = list(visit.legs.select_related("from_city", "to_city").prefetch_related("members"))
+    clone.cancelled_left_out += sum(leg.status == TravelLeg.Status.CANCELLED for leg in legs)
+    for leg in legs:
+        if leg.status == TravelLeg.Status.CANCELLED:
+            continue
+        # Each end keeps its wall-clock time in its own city: 11:00 CST out, 14:15 EST in.
+        write_fields(
+            TravelLeg(visit=clone),
+            {
+                "kind": leg.kind,
+                "from_city": leg.from_city,
+                "from_place": leg.from_place,
+                "to_city": leg.to_city,
+                "to_place": leg.to_place,
+                "departs_at": shift_local(leg.departs_at, leg.from_city.zone, days),
+                "arrives_at": shift_local(leg.arrives_at, leg.to_city.zone, days),
+                "carrier": leg.carrier,
+                "reference": leg.reference,
+                "notes_for_delegates": leg.notes_for_delegates,
+                "status": TravelLeg.Status.REQUESTED,
+                "whole_delegation": leg.whole_delegation,
+            },
+            {"members": list(leg.members.all())},
             by=by,
             reason="cloned",
         )

@@ -12,7 +12,7 @@ from officers.history import history_user_set
 
 from .. import emails
 from ..models import ItineraryItem, StudyVisit
-from ..selectors import itinerary_for_visit
+from ..selectors import itinerary_for_visit, legs_for_visit
 
 
 @transaction.atomic
@@ -91,19 +91,25 @@ def participant_message_queue(
     return created
 
 
+def live_legs(visit: StudyVisit) -> list:
+    """A visit's legs that still happen, with their members, for the messages that list the itinerary."""
+    return list(legs_for_visit(visit).exclude(status=ItineraryItem.Status.CANCELLED))
+
+
 def _itinerary_published_queue(visit: StudyVisit) -> int:
     items = list(itinerary_for_visit(visit).exclude(status=ItineraryItem.Status.CANCELLED))
-    attachment = emails.calendar_attachment(visit, items)
-    context = {"visit": visit, "days": emails.itinerary_days(items)}
+    legs = live_legs(visit)
     stamp = visit.published_at.strftime("%Y%m%dT%H%M%S%f")
-    return sum(
-        participant_message_queue(
+    queued = 0
+    for participant in confirmed_participants(visit):
+        # Each member's itinerary and .ics carry the legs they travel on.
+        theirs = emails.legs_for_member(legs, participant)
+        queued += participant_message_queue(
             participant,
             key=f"itinerary-published:{visit.pk}:{stamp}:{participant.pk}",
             kind="itinerary_published",
             about=visit,
-            context=context,
-            attachments=[attachment],
+            context={"visit": visit, "days": emails.itinerary_days(items, theirs)},
+            attachments=[emails.calendar_attachment(visit, items, theirs)],
         )
-        for participant in confirmed_participants(visit)
-    )
+    return queued

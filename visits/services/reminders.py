@@ -12,7 +12,7 @@ from delegations.models import DelegationMember, Participant
 from .. import emails
 from ..models import ItineraryItem, StudyVisit
 from ..selectors import itinerary_for_visit
-from .publishing import participant_message_queue
+from .publishing import live_legs, participant_message_queue
 
 
 def morning_on(day: dt.date, zone) -> dt.datetime:
@@ -82,7 +82,11 @@ def _reminder_queue(visit: StudyVisit, participant: Participant, *, days: int) -
         key=f"visit-reminder:{visit.pk}:{visit.starts_on:%Y%m%d}:{days}:{participant.pk}",
         kind="visit_reminder",
         about=visit,
-        context={"visit": visit, "days_before": days, "days": emails.itinerary_days(items)},
+        context={
+            "visit": visit,
+            "days_before": days,
+            "days": emails.itinerary_days(items, emails.legs_for_member(live_legs(visit), participant)),
+        },
     )
 
 

@@ -4,7 +4,7 @@ import factory
 
 from delegations.tests.factories import DelegationFactory
 from partners.tests.factories import CityFactory, OrganisationFactory
-from visits.models import ItineraryItem, Programme, StudyVisit, Theme, VisitStop
+from visits.models import ItineraryItem, Programme, StudyVisit, Theme, TravelLeg, VisitStop
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):
@@ -58,3 +58,27 @@ class ItineraryItemFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Meeting {n}")
     starts_at = dt.datetime(2019, 11, 4, 9, tzinfo=dt.UTC)
     ends_at = factory.LazyAttribute(lambda item: item.starts_at + dt.timedelta(hours=1))
+
+
+class TravelLegFactory(factory.django.DjangoModelFactory):
+    """A coach across the Central-Eastern line, for the whole delegation."""
+
+    class Meta:
+        model = TravelLeg
+        skip_postgeneration_save = True
+
+    visit = factory.SubFactory(StudyVisitFactory)
+    kind = TravelLeg.Kind.COACH
+    from_city = factory.SubFactory(CityFactory, timezone="America/Chicago")
+    to_city = factory.SubFactory(CityFactory, timezone="America/New_York")
+    departs_at = dt.datetime(2019, 11, 5, 17, tzinfo=dt.UTC)
+    arrives_at = factory.LazyAttribute(lambda leg: leg.departs_at + dt.timedelta(hours=2, minutes=15))
+    status = TravelLeg.Status.CONFIRMED
+
+    @factory.post_generation
+    def members(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.members.set(extracted)
+            if self.whole_delegation:
+                self.whole_delegation = False
+                self.save(update_fields=["whole_delegation"])

@@ -139,7 +139,8 @@ def test_demo_pages_in_english_and_french_and_closed_to_the_other_officer(page, 
         assert response.status == 200, name
         page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
     page.goto(f"/visits/{visit.pk}/")
-    expect(_item(page, "Flight to Washington DC").locator(".item-time")).to_contain_text("18:10–20:05 EST")
+    flight = page.locator("#itinerary li.travel-leg .leg-times", has_text="Chattanooga →")
+    expect(flight).to_contain_text("Flight · 18:10 EST Chattanooga → 20:05 EST Washington")
     page.screenshot(path=SCREENSHOTS / "visit-2019.png", full_page=True)
     page.goto(f"/delegations/{delegation.pk}/")
     page.screenshot(path=SCREENSHOTS / "delegation-roster.png", full_page=True)

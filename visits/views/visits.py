@@ -22,12 +22,13 @@ from officers.views import OfficerListView, form_page, query_id
 
 from .. import services
 from ..filters import VisitFilter
-from ..forms import ItineraryItemForm, VisitCloneForm, VisitForm, VisitStopForm
-from ..models import ItineraryItem, StudyVisit, VisitStop
+from ..forms import ItineraryItemForm, TravelLegForm, VisitCloneForm, VisitForm, VisitStopForm
+from ..models import ItineraryItem, StudyVisit, TravelLeg, VisitStop
 from ..pagecache import CSRF_PLACEHOLDER, cached_fragment, fragment_key, with_csrf
 from ..selectors import (
     itinerary_days,
     itinerary_for_visit,
+    legs_for_visit,
     programmes_for_officer,
     visits_for_delegate,
     visits_for_officer,
@@ -92,22 +93,34 @@ def visit_edit(request, pk: int):
 
 def _visit_forms(visit, stops) -> dict:
     first_city = stops[0].city if stops else None
+    second_city = stops[1].city if len(stops) > 1 else first_city
     return {
         "item_form": ItineraryItemForm(
             instance=ItineraryItem(visit=visit), initial={"city": first_city, "day": visit.starts_on}
+        ),
+        "leg_form": TravelLegForm(
+            instance=TravelLeg(visit=visit),
+            prefix="leg",
+            initial={"from_city": first_city, "to_city": second_city, "departure_day": visit.starts_on},
         ),
         "stop_form": VisitStopForm(instance=VisitStop(visit=visit), prefix="stop"),
     }
 
 
 def _item_record_zone(record):
-    return record.city.zone if isinstance(record, ItineraryItem.history.model) else None
+    if isinstance(record, ItineraryItem.history.model):
+        return record.city.zone
+    if isinstance(record, TravelLeg.history.model):
+        return {"departs_at": record.from_city.zone, "arrives_at": record.to_city.zone}
+    return None
 
 
 def _visit_history(visit) -> list:
     return history_entries(
         StudyVisit.history.filter(id=visit.pk),
         ItineraryItem.history.filter(visit_id=visit.pk).select_related("city"),
+        # A leg's record is named by its cities ("Coach Nashville → Chattanooga").
+        TravelLeg.history.filter(visit_id=visit.pk).select_related("from_city", "to_city"),
         zone_of=_item_record_zone,
     )
 
@@ -116,19 +129,37 @@ def _visit_fragments(visit, stops) -> dict:
     """The editor's costly parts (the itinerary with its buttons, the two empty forms), rendered for the cache."""
     context = {
         "visit": visit,
-        "days": itinerary_days(visit, list(itinerary_for_visit(visit))),
+        "days": itinerary_days(
+            visit,
+            list(itinerary_for_visit(visit)),
+            list(legs_for_visit(visit)),
+            host_city_ids={stop.city_id for stop in stops},
+        ),
         "csrf_token": CSRF_PLACEHOLDER,
         **_visit_forms(visit, stops),
     }
     fragments = {
-        name: render_to_string(f"visits/_visit_{name}.html", context) for name in ("itinerary", "add_item", "stop_form")
+        name: render_to_string(f"visits/_visit_{name}.html", context)
+        for name in ("itinerary", "add_item", "add_leg", "stop_form")
     }
     # Every change to the visit or its items moves the version, so its history is cached with them.
     fragments["history"] = render_to_string("includes/history.html", {"history": _visit_history(visit)})
     return fragments
 
 
-def _visit_page(request, visit, *, item_form=None, editing=None, edit_form=None, stop_form=None, status=200):
+def _visit_page(
+    request,
+    visit,
+    *,
+    item_form=None,
+    editing=None,
+    edit_form=None,
+    stop_form=None,
+    leg_form=None,
+    editing_leg=None,
+    leg_edit_form=None,
+    status=200,
+):
     stops = list(visit.stops.select_related("city").order_by("position"))
     follow_up_count = getattr(visit, "follow_up_count", None)
     context = {
@@ -136,29 +167,38 @@ def _visit_page(request, visit, *, item_form=None, editing=None, edit_form=None,
         "stops": stops,
         "follow_up_count": visit.follow_ups.count() if follow_up_count is None else follow_up_count,
     }
-    edit_id = query_id(request, "edit")
-    if hasattr(visit, "follow_up_count") and not (item_form or editing or edit_form or stop_form or edit_id):
+    edit_id, edit_leg_id = query_id(request, "edit"), query_id(request, "edit_leg")
+    forms_given = item_form or editing or edit_form or stop_form or leg_form or editing_leg or leg_edit_form
+    if hasattr(visit, "follow_up_count") and not (forms_given or edit_id or edit_leg_id):
         # The plain page: its costly parts come from the cache, under the version of what they show.
-        version = [visit.pk, visit.updated_at, visit.items_count, visit.items_latest]
+        version = [visit.pk, visit.updated_at, visit.items_count, visit.items_latest, visit.legs_count]
+        version += [visit.legs_latest, visit.member_count, visit.member_last]
         version += [getattr(visit, f"{name}_{part}") for name in CHOICES for part in ("count", "last")]
         version += [[(stop.pk, stop.city_id, stop.position, stop.arrives_on, stop.departs_on) for stop in stops]]
         version += [get_language()]
         fragments = cached_fragment(fragment_key("visit-editor", *version), lambda: _visit_fragments(visit, stops))
         context["fragments"] = {name: with_csrf(request, html) for name, html in fragments.items()}
         return render(request, "visits/visit_detail.html", context, status=status)
-    items = list(itinerary_for_visit(visit))
+    items, legs = list(itinerary_for_visit(visit)), list(legs_for_visit(visit))
     if editing is None and edit_id:
         editing = next((item for item in items if item.pk == int(edit_id)), None)
         if editing is not None:
             edit_form = ItineraryItemForm(instance=editing, prefix="edit")
+    if editing_leg is None and edit_leg_id:
+        editing_leg = next((leg for leg in legs if leg.pk == int(edit_leg_id)), None)
+        if editing_leg is not None:
+            leg_edit_form = TravelLegForm(instance=editing_leg, prefix="edit-leg")
     forms = _visit_forms(visit, stops)
     context.update(
         {
             "history": _visit_history(visit),
-            "days": itinerary_days(visit, items),
+            "days": itinerary_days(visit, items, legs, host_city_ids={stop.city_id for stop in stops}),
             "item_form": item_form or forms["item_form"],
             "editing": editing,
             "edit_form": edit_form,
+            "leg_form": leg_form or forms["leg_form"],
+            "editing_leg": editing_leg,
+            "leg_edit_form": leg_edit_form,
             "stop_form": stop_form or forms["stop_form"],
         }
     )

@@ -18,7 +18,7 @@ from django.utils import timezone
 from delegations.models import Delegation, DelegationMember, Participant
 from outcomes.models import FollowUp, ItemNote, Lesson
 from partners.models import City, NetworkMembership, Organisation
-from visits.models import ItineraryItem, Programme, StudyVisit, Theme, VisitStop
+from visits.models import ItineraryItem, Programme, StudyVisit, Theme, TravelLeg, VisitStop
 
 DEMO_PASSWORD_FILE = Path(settings.BASE_DIR) / ".demo-password"
 
@@ -39,6 +39,65 @@ CITIES = {
     "strasbourg": ("Strasbourg", "Grand Est", "FR", "Europe/Paris"),
     "barcelona": ("Barcelona", "Catalonia", "ES", "Europe/Madrid"),
 }
+
+# The 2019 visit's travel, for the whole delegation. The article gives no carriers, flight numbers
+# or times: these are plausible ones, chosen for the demo (the coach and the domestic flight keep
+# the times the demo's itinerary always had). Each time is the wall clock where it happens:
+# (kind, from, from place, departs, to, to place, arrives, carrier, reference)
+LEGS_2019 = [
+    (
+        TravelLeg.Kind.FLIGHT,
+        "brussels",
+        "Brussels Airport (BRU)",
+        "2019-11-03 10:05",  # CET: Europe left summer time on 27 October
+        "nashville",
+        "Nashville International Airport (BNA)",
+        "2019-11-03 16:40",  # CST: the United States left daylight saving time at 02:00 that morning
+        "United Airlines, via Washington Dulles",
+        "UA 951 / UA 2139",
+    ),
+    (
+        TravelLeg.Kind.COACH,
+        "nashville",
+        "Downtown Nashville hotel",
+        "2019-11-05 11:00",  # CST
+        "chattanooga",
+        "Chattanooga City Hall",
+        "2019-11-05 14:15",  # EST: Chattanooga keeps Eastern time
+        "Charter coach booked by Meridian",
+        "",
+    ),
+    (
+        TravelLeg.Kind.FLIGHT,
+        "chattanooga",
+        "Chattanooga Metropolitan Airport (CHA)",
+        "2019-11-06 18:10",  # EST
+        "washington",
+        "Ronald Reagan Washington National Airport (DCA)",
+        "2019-11-06 20:05",  # EST
+        "American Airlines",
+        "AA 4617",
+    ),
+    (
+        TravelLeg.Kind.FLIGHT,
+        "washington",
+        "Washington Dulles International Airport (IAD)",
+        "2019-11-09 17:45",  # EST
+        "brussels",
+        "Brussels Airport (BRU)",
+        "2019-11-10 07:45",  # CET, the next morning
+        "United Airlines",
+        "UA 950",
+    ),
+]
+
+# What the demo showed as items before legs existed; a later load replaces them.
+TRAVEL_ITEMS_2019 = [
+    "Arrival at Nashville International Airport",
+    "Coach to Chattanooga",
+    "Flight to Washington DC",
+    "Flight home to Brussels",
+]
 
 # key: (name, acronym, kind, city key, parent key)
 ORGANISATIONS = {
@@ -552,18 +611,6 @@ class Command(BaseCommand):
             [
                 (
                     "nashville",
-                    "2019-11-03 14:05",
-                    "2019-11-03 16:40",
-                    Item.TRAVEL,
-                    "Arrival at Nashville International Airport",
-                    "BNA",
-                    "1 Terminal Dr, Nashville, TN 37214",
-                    [],
-                    [],
-                    ok,
-                ),
-                (
-                    "nashville",
                     "2019-11-03 19:00",
                     "2019-11-03 21:00",
                     Item.MEAL,
@@ -635,18 +682,6 @@ class Command(BaseCommand):
                     ok,
                 ),
                 (
-                    "nashville",
-                    "2019-11-05 11:00",
-                    "2019-11-05 13:15",
-                    Item.TRAVEL,
-                    "Coach to Chattanooga",
-                    "",
-                    "I-24 East",
-                    [],
-                    [],
-                    ok,
-                ),
-                (
                     "chattanooga",
                     "2019-11-05 15:00",
                     "2019-11-05 17:00",
@@ -680,18 +715,6 @@ class Command(BaseCommand):
                     "Chattanooga, TN",
                     ["chattanooga_police"],
                     ["crime-prevention", "urban-development"],
-                    ok,
-                ),
-                (
-                    "chattanooga",
-                    "2019-11-06 18:10",
-                    "2019-11-06 20:05",
-                    Item.TRAVEL,
-                    "Flight to Washington DC",
-                    "CHA",
-                    "Chattanooga Metropolitan Airport",
-                    [],
-                    [],
                     ok,
                 ),
                 (
@@ -742,21 +765,31 @@ class Command(BaseCommand):
                     ["crime-prevention"],
                     ok,
                 ),
-                (
-                    "washington",
-                    "2019-11-09 17:45",
-                    "2019-11-09 19:45",
-                    Item.TRAVEL,
-                    "Flight home to Brussels",
-                    "IAD",
-                    "Washington Dulles International Airport",
-                    [],
-                    [],
-                    ok,
-                ),
             ],
         )
+        self._legs(visit, LEGS_2019, replacing=TRAVEL_ITEMS_2019)
         return visit
+
+    def _legs(self, visit, legs, *, replacing=()) -> None:
+        """The visit's travel as legs, each end in its own city's time; items that once stood for it go."""
+        visit.itinerary_items.filter(kind=Item.TRAVEL, title__in=replacing).delete()
+        for kind, from_city, from_place, departs, to_city, to_place, arrives, carrier, reference in legs:
+            _sync(
+                TravelLeg,
+                visit=visit,
+                kind=kind,
+                from_city=self.cities[from_city],
+                to_city=self.cities[to_city],
+                defaults={
+                    "from_place": from_place,
+                    "to_place": to_place,
+                    "departs_at": self._at(from_city, departs),
+                    "arrives_at": self._at(to_city, arrives),
+                    "carrier": carrier,
+                    "reference": reference,
+                    "status": TravelLeg.Status.CONFIRMED,
+                },
+            )
 
     def _follow_ups(self, visit) -> None:
         rows = [
