@@ -171,6 +171,7 @@ def _check_in_board(officer, n):
     city = VisitStopFactory(visit=visit).city
     ItineraryItemFactory(visit=visit, city=city)
     CheckInRequest.objects.create(visit=visit, by=officer, expires_at=timezone.now())
+    leg = TravelLegFactory(visit=visit, to_city=city, whole_delegation=False)
     for _ in range(n):
         participant = DelegationMemberFactory(delegation=visit.delegation, participant=ParticipantFactory()).participant
         PersonalTravel.objects.create(
@@ -185,6 +186,7 @@ def _check_in_board(officer, n):
             arrives_at=dt.datetime(2019, 11, 3, 20, tzinfo=dt.UTC),
         )
         CheckIn.objects.create(visit=visit, participant=participant, status="needs_help", place=city.name)
+        leg.members.add(participant.memberships.get())
     return reverse("check_ins:board", args=[visit.pk])
 
 
@@ -206,7 +208,7 @@ PAGES = {
     "organisation_list": (_organisations, 5),
     "organisation_detail": (_organisation_detail, 6),
     "membership_list": (_memberships, 6),
-    "check_in_board": (_check_in_board, 9),
+    "check_in_board": (_check_in_board, 11),
 }
 
 

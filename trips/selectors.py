@@ -15,8 +15,8 @@ from django.db.models import (
 from delegations.models import DelegationMember
 from delegations.tokens import token_hash
 from partners.models import City
-from visits.models import ItineraryItem, StudyVisit
-from visits.selectors import itinerary_for_visit, per_visit, with_itinerary_stamps
+from visits.models import ItineraryItem, StudyVisit, TravelLeg
+from visits.selectors import itinerary_for_visit, legs_for_visit, per_visit, with_itinerary_stamps
 
 from .models import (
     Accommodation,
@@ -98,10 +98,11 @@ def where_now_for_visit(visit: StudyVisit, participants, *, now: dt.datetime) ->
     """Where the itinerary has each participant at ``now``, by participant id.
 
     Their current or last entry: the visit's latest started item (not cancelled, from
-    ``itinerary_for_visit``) or their own latest started travel leg, whichever started later.
-    A leg under way puts them between its two places; one that has arrived, at its arrival
-    place, in the host city that place names. Before any entry they are at home. Three queries
-    whatever the number of participants.
+    ``itinerary_for_visit``), group leg they travel on (``legs_for_visit``: the whole
+    delegation's or their sub-group's) or own travel leg, whichever started last. A leg under
+    way puts them between its two places; a group leg that has arrived, in its to-city; their
+    own, at its arrival place, in the host city that place names. Before any entry they are at
+    home. Five queries whatever the number of participants.
     """
     participants = list(participants)
     item = (
@@ -118,10 +119,34 @@ def where_now_for_visit(visit: StudyVisit, participants, *, now: dt.datetime) ->
         visit=visit, participant__in=[p.pk for p in participants], departs_at__lte=now
     ).order_by("departs_at", "pk"):
         legs[leg.participant_id] = leg  # the latest started leg wins
+    group_legs = list(
+        legs_for_visit(visit).exclude(status=TravelLeg.Status.CANCELLED).filter(departs_at__lte=now).reverse()
+    )
     where = {}
     for participant in participants:
+        group_leg = next(
+            (
+                candidate
+                for candidate in group_legs
+                if candidate.whole_delegation
+                or any(member.participant_id == participant.pk for member in candidate.members.all())
+            ),
+            None,
+        )
         leg = legs.get(participant.pk)
-        if leg is not None and (item is None or leg.departs_at >= item.starts_at):
+        starts = [entry.departs_at for entry in (leg, group_leg) if entry is not None]
+        latest_start = max([*starts, item.starts_at] if item is not None else starts, default=None)
+        if group_leg is not None and group_leg.departs_at == latest_start:
+            if group_leg.arrives_at > now:
+                where[participant.pk] = WhereNow(
+                    f"{group_leg.from_city.name} → {group_leg.to_city.name}",
+                    None,
+                    group_leg.departs_at,
+                    travelling=True,
+                )
+            else:
+                where[participant.pk] = WhereNow(group_leg.to_city.name, group_leg.to_city, group_leg.arrives_at)
+        elif leg is not None and leg.departs_at == latest_start:
             if leg.arrives_at > now:
                 where[participant.pk] = WhereNow(
                     f"{leg.departure_place} → {leg.arrival_place}", None, leg.departs_at, travelling=True

@@ -17,7 +17,7 @@ from trips.models import CheckIn, CheckInLink, CheckInRequest, PersonalTravel
 from trips.selectors import check_in_board_for_visit, where_now_for_visit
 from trips.services import check_in_link_answer, check_in_record, check_in_request_send
 from visits.models import ItineraryItem
-from visits.tests.factories import ItineraryItemFactory, PublishedVisitFactory, VisitStopFactory
+from visits.tests.factories import ItineraryItemFactory, PublishedVisitFactory, TravelLegFactory, VisitStopFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -135,6 +135,34 @@ def test_where_now_before_anything_is_home(visit, camille):
     where = where_now_for_visit(visit, [camille[1]], now=dt.datetime(2019, 10, 1, tzinfo=UTC))[camille[1].pk]
 
     assert (where.place, where.city) == ("Liège", liege)
+
+
+NOV_5_COACH = dt.datetime(2019, 11, 5, 17, tzinfo=UTC)
+
+
+def test_where_now_group_leg_under_way_is_between_its_cities(visit, camille, nashville, chattanooga):
+    TravelLegFactory(visit=visit, from_city=nashville, to_city=chattanooga, departs_at=NOV_5_COACH)
+
+    where = where_now_for_visit(visit, [camille[1]], now=NOV_5_COACH + dt.timedelta(hours=1))[camille[1].pk]
+
+    assert (where.place, where.city, where.travelling) == ("Nashville → Chattanooga", None, True)
+
+
+def test_where_now_group_leg_arrived_is_its_to_city(visit, camille, nashville, chattanooga):
+    TravelLegFactory(visit=visit, from_city=nashville, to_city=chattanooga, departs_at=NOV_5_COACH)
+
+    where = where_now_for_visit(visit, [camille[1]], now=NOV_5_COACH + dt.timedelta(hours=3))[camille[1].pk]
+
+    assert (where.place, where.city) == ("Chattanooga", chattanooga)
+
+
+def test_where_now_sub_group_leg_moves_only_its_members(visit, camille, jo, nashville, chattanooga):
+    jo_member = DelegationMember.objects.get(participant=jo[1])
+    TravelLegFactory(visit=visit, from_city=nashville, to_city=chattanooga, departs_at=NOV_5_COACH, members=[jo_member])
+
+    where = where_now_for_visit(visit, [camille[1], jo[1]], now=NOV_5_COACH + dt.timedelta(hours=3))
+
+    assert (where[camille[1].pk].city, where[jo[1].pk].city) == (nashville, chattanooga)
 
 
 # Requests
