@@ -39,7 +39,7 @@ from visits.pdf import pdf_from_template
 from visits.selectors import itinerary_for_visit, legs_for_participant, visits_for_delegate
 
 from ..calendar import calendar_for_delegate
-from ..forms import AccommodationForm, InvitationPasswordForm, PersonalTravelForm
+from ..forms import AccommodationForm, InvitationPasswordForm, PersonalTravelForm, zone_names
 from ..models import Accommodation, CalendarFeedToken, PersonalTravel
 from ..selectors import (
     accommodations_for,
@@ -361,6 +361,7 @@ def own_record_edit(request, *, visit, participant, model, form_class, record_pk
             "participant": participant,
             "record": instance,
             "is_travel": model is PersonalTravel,
+            "time_zones": zone_names() if model is PersonalTravel else (),
             "done_url": done_url,
             **(template_context or {}),
         },
