@@ -1,8 +1,12 @@
-"""iCalendar files for itineraries: the personal feed, the one-off download and email attachments.
+"""iCalendar files for itineraries: the personal feed, the one-off download and email invitations.
 
-Events carry real time zones (each venue's IANA zone as TZID, with its VTIMEZONE) and a
-stable UID per item, so a moved meeting moves in the delegate's calendar instead of
-appearing twice.
+Events carry real time zones (each venue's IANA zone as TZID, with a rule-based VTIMEZONE
+from ``vtimezone``) and a stable UID per item, so a moved meeting moves in the delegate's
+calendar instead of appearing twice. Every event is stamped the same way (``event_stamp``:
+SEQUENCE, STATUS, LAST-MODIFIED, DTSTAMP from its row), whatever it comes from.
+
+A cancelled item stays in feeds and downloads as ``STATUS:CANCELLED`` under its UID until
+it would have ended, so a client that saw it removes it instead of keeping a stale copy.
 """
 
 import datetime as dt
@@ -13,14 +17,17 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vDuration
 
 from .models import ItineraryItem
+from .vtimezone import calendar_add_timezones
 
 PRODID = "-//CityExchange//Itinerary//EN"
 
 
 UID_DOMAIN = "cityexchange"
+# How often subscribed clients should fetch the feed again (RFC 7986, and Outlook's own name for it).
+REFRESH_INTERVAL = dt.timedelta(hours=1)
 
 
 _STATUS = {
@@ -48,7 +55,27 @@ def calendar_time(instant: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
     return local
 
 
-def _item_event(item: ItineraryItem, stamp: dt.datetime) -> Event:
+def event_stamp(
+    event: Event, *, sequence: int, updated_at: dt.datetime, status: str = "CONFIRMED", stamp: dt.datetime | None = None
+) -> Event:
+    """Stamp ``event`` as revision ``sequence`` of its entry, last changed at ``updated_at``.
+
+    ``status`` is the iCalendar STATUS (``CONFIRMED``, ``TENTATIVE``, ``CANCELLED``).
+    DTSTAMP is the revision's time in a plain calendar (feed, download) and the message's
+    time ``stamp`` in an iTIP one (RFC 5545 3.8.7.2), so an unchanged feed reads the same.
+    """
+    event.sequence = sequence
+    event.status = status
+    event.last_modified = updated_at.astimezone(dt.UTC)
+    event.DTSTAMP = (stamp or updated_at).astimezone(dt.UTC)
+    return event
+
+
+def item_status(item: ItineraryItem) -> str:
+    return _STATUS.get(item.status, "CONFIRMED")
+
+
+def _item_event(item: ItineraryItem, stamp: dt.datetime | None = None) -> Event:
     zone = item.city.zone
     hosts = ", ".join(str(org) for org in item.host_organisations.all())
     themes = ", ".join(theme.localized_name for theme in item.themes.all())
@@ -67,12 +94,14 @@ def _item_event(item: ItineraryItem, stamp: dt.datetime) -> Event:
         end=calendar_time(item.ends_at, zone),
         location=location,
         description="\n".join(lines),
-        status=_STATUS.get(item.status, "CONFIRMED"),
-        stamp=stamp,
-        last_modified=item.updated_at,
         url=settings.SITE_URL + reverse("my:itinerary", args=[item.visit_id]),
     )
-    return event
+    return event_stamp(event, sequence=item.sequence, updated_at=item.updated_at, status=item_status(item), stamp=stamp)
+
+
+def in_calendar(item: ItineraryItem, *, now: dt.datetime) -> bool:
+    """Whether a feed or download still lists ``item``: a cancelled one only until it would have ended."""
+    return item.status != ItineraryItem.Status.CANCELLED or item.ends_at > now
 
 
 def calendar_for_items(
@@ -80,17 +109,22 @@ def calendar_for_items(
     *,
     name: str,
     extra_events: Iterable[Event] = (),
-    stamp: dt.datetime | None = None,
+    now: dt.datetime | None = None,
 ) -> Calendar:
     """A calendar of itinerary items (plus events such as one person's own travel), with their time zones.
 
-    Items need ``city`` selected and ``host_organisations`` and ``themes`` prefetched.
+    Items need ``city`` selected and ``host_organisations`` and ``themes`` prefetched. A
+    cancelled item is listed (``STATUS:CANCELLED``) until it would have ended. The calendar
+    asks subscribed clients to fetch it again every ``REFRESH_INTERVAL``.
     """
-    stamp = stamp or timezone.now()
-    calendar = Calendar.new(name=name, prodid=PRODID)
+    now = now or timezone.now()
+    calendar = Calendar.new(name=name, prodid=PRODID, refresh_interval=REFRESH_INTERVAL)
+    # RFC 7986 requires the VALUE parameter; Outlook reads X-PUBLISHED-TTL instead.
+    calendar["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"
+    calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH_INTERVAL))
     for item in items:
-        calendar.add_component(_item_event(item, stamp))
+        if in_calendar(item, now=now):
+            calendar.add_component(_item_event(item))
     for event in extra_events:
         calendar.add_component(event)
-    calendar.add_missing_timezones()
-    return calendar
+    return calendar_add_timezones(calendar)
