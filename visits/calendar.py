@@ -12,12 +12,13 @@ it would have ended, so a client that saw it removes it instead of keeping a sta
 import datetime as dt
 import zoneinfo
 from collections.abc import Iterable
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, vDuration
+from icalendar import Calendar, Event, vCalAddress, vDuration
 
 from .models import ItineraryItem
 from .vtimezone import calendar_add_timezones
@@ -128,3 +129,61 @@ def calendar_for_items(
     for event in extra_events:
         calendar.add_component(event)
     return calendar_add_timezones(calendar)
+
+
+# iTIP (RFC 5546): invitations by email that calendar clients apply in place.
+
+
+def mail_address(address: str, *, name: str = "", role: str | None = None) -> vCalAddress:
+    """A ``mailto:`` calendar address with its common name (and, for an attendee, a role)."""
+    value = vCalAddress(f"mailto:{address}")
+    if name:
+        value.params["CN"] = name
+    if role:
+        value.params["ROLE"] = role
+    return value
+
+
+def organizer_address() -> vCalAddress:
+    """The organiser of every invitation: the portal's own sender, never one officer.
+
+    Clients apply an update or a cancellation only from the organiser of the copy they
+    hold, so the organiser must stay the same for the life of an entry, whoever edits it
+    or however the programme's officers change; replies go to the officers (Reply-To).
+    """
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return mail_address(address, name=name)
+
+
+def removed_item_event(change) -> Event:
+    """The cancellation of an item that was deleted, from its last ``ItineraryChange`` (UID, old times, SEQUENCE)."""
+    zone = zoneinfo.ZoneInfo(change.old_timezone or change.timezone)
+    event = Event.new(uid=f"item-{change.item_pk}@{UID_DOMAIN}", summary=change.old_title or change.title)
+    if change.old_starts_at and change.old_ends_at:
+        event.start = calendar_time(change.old_starts_at, zone)
+        event.end = calendar_time(change.old_ends_at, zone)
+    return event_stamp(event, sequence=change.sequence, updated_at=change.changed_at, status="CANCELLED")
+
+
+def invitation_calendar(event: Event, *, method: str, attendee: vCalAddress, stamp: dt.datetime) -> Calendar:
+    """One entry as an iTIP message: ``method`` ``REQUEST`` (new or changed) or ``CANCEL``, to one attendee.
+
+    ``event`` is the entry as the feed has it (same UID and SEQUENCE); it gains the
+    organiser and the attendee, and DTSTAMP becomes the message's time ``stamp``.
+    A cancellation is marked ``STATUS:CANCELLED`` whatever the row says.
+    """
+    event.organizer = organizer_address()
+    # RSVP=FALSE: the itinerary is not a question; the portal, not a reply, is where delegates talk to officers.
+    attendee.params.setdefault("PARTSTAT", "NEEDS-ACTION")
+    attendee.params["RSVP"] = "FALSE"
+    event.add("ATTENDEE", attendee)
+    event.DTSTAMP = stamp.astimezone(dt.UTC)
+    if method == "CANCEL":
+        event.status = "CANCELLED"
+    calendar = Calendar.new(prodid=PRODID, method=method, subcomponents=[event])
+    return calendar_add_timezones(calendar)
+
+
+def item_invitation_event(item: ItineraryItem) -> Event:
+    """``item`` as its invitation carries it: the feed's event."""
+    return _item_event(item)

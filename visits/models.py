@@ -216,7 +216,7 @@ class ItineraryItem(TimeStampedModel):
     notes_for_delegates = models.TextField(_("notes for delegates"), blank=True)
     # iCalendar's SEQUENCE: raised by the item services on every change of time, place or
     # cancellation, so calendar clients take the newer copy of the entry (RFC 5545 3.8.7.4).
-    sequence = models.PositiveIntegerField(_("calendar sequence"), default=0, editable=False)
+    sequence = models.PositiveIntegerField(_("calendar sequence"), default=0, db_default=0, editable=False)
 
     history = HistoricalRecords(m2m_fields=[host_organisations, themes])
 
@@ -289,7 +289,7 @@ class ItineraryChange(models.Model):
     new_ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
     new_venue = models.CharField(_("venue"), max_length=200, blank=True)
     # The item's calendar SEQUENCE after this change; a removal's is one above the item's last.
-    sequence = models.PositiveIntegerField(_("calendar sequence"), default=0)
+    sequence = models.PositiveIntegerField(_("calendar sequence"), default=0, db_default=0)
     changed_at = models.DateTimeField(_("changed"), auto_now_add=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from notifications.selectors import address_bounce
 from officers.history import history_entries
 from officers.roles import officer_required
 from officers.views import OfficerListView, form_page
@@ -42,6 +43,7 @@ def participant_detail(request, pk: int):
         "participant": participant,
         "memberships": memberships,
         "history": history_entries(Participant.history.filter(id=participant.pk)),
+        "bounce": address_bounce(participant.email),
     }
     return render(request, "delegations/participant_detail.html", context)
 

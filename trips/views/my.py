@@ -28,12 +28,14 @@ from django.utils.text import slugify
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from delegations.models import Participant
-from delegations.services import InvitationState, invitation_for_token, invitation_state
+from delegations.services import InvitationState, invitation_for_token, invitation_state, participant_mail_choices_set
 from delegations.services import invitation_accept as invitation_accept_service
+from delegations.tokens import unsubscribe_token_read
 from officers.forms import add_service_errors
 from visits.models import ItineraryItem, StudyVisit, VisitStop
 from visits.pagecache import cached_fragment, fragment_key
@@ -41,7 +43,7 @@ from visits.pdf import pdf_from_template
 from visits.selectors import itinerary_for_visit, visits_for_delegate
 
 from ..calendar import calendar_for_delegate
-from ..forms import AccommodationForm, InvitationPasswordForm, PersonalTravelForm
+from ..forms import AccommodationForm, InvitationPasswordForm, MailChoicesForm, PersonalTravelForm
 from ..models import Accommodation, CalendarFeedToken, PersonalTravel
 from ..selectors import (
     accommodations_for,
@@ -295,6 +297,46 @@ def feed(request, token: str):
         response["Last-Modified"] = http_date(last_modified_ts)
     response["Cache-Control"] = "private, no-cache"
     return response
+
+
+def _optional_mail_label(switch: str) -> str:
+    return Participant._meta.get_field(switch).verbose_name
+
+
+@csrf_exempt  # RFC 8058: the mail provider POSTs "List-Unsubscribe=One-Click" with no session or CSRF token
+@require_http_methods(["GET", "HEAD", "POST"])
+def mail_unsubscribe(request, token: str):
+    """Turn off one kind of optional mail from a signed link, without signing in.
+
+    GET shows a button (link scanners and previews fetch links and must change nothing);
+    POST, from that button or a mail client's one-click unsubscribe, turns it off.
+    """
+    read = unsubscribe_token_read(token)
+    participant = None
+    if read and read[1] in set(Participant.OPTIONAL_MAIL.values()):
+        participant = Participant.objects.filter(pk=read[0]).exclude(email="").first()
+    if participant is None:
+        raise Http404
+    pk, switch = read
+    done = request.method == "POST"
+    if done:
+        participant_mail_choices_set(participant, by=None, **{switch: False})
+    context = {"what": _optional_mail_label(switch), "done": done}
+    return render(request, "trips/my/mail_unsubscribe.html", context)
+
+
+@login_required
+def mail_choices(request):
+    """The signed-in delegate's choice of optional mail."""
+    participant = _participant(request.user)
+    if participant is None:
+        raise Http404
+    form = MailChoicesForm(request.POST or None, instance=Participant.objects.get(pk=participant.pk))
+    if request.method == "POST" and form.is_valid():
+        participant_mail_choices_set(participant, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Your mail choices are saved."))
+        return redirect("my:mail")
+    return render(request, "trips/my/mail_choices.html", {"form": form})
 
 
 @login_required
