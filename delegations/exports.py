@@ -4,6 +4,7 @@ import csv
 import io
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from .imports import FIELDS, FORMULA_START
 from .models import Delegation, Participant
@@ -45,13 +46,22 @@ def _participant_cells(participant: Participant) -> list[str]:
 
 
 def roster_table(delegation: Delegation) -> list[list[str]]:
-    """A delegation's members, one row each, under a header row; role and status last."""
+    """A delegation's members, one row each, under a header row; role, status and headship last.
+
+    The headship is a column of its own, after the ones the import reads back (it maps columns
+    by their header and leaves the others), so a re-imported roster keeps its roles.
+    """
     members = delegation.members.select_related("participant__organisation", "participant__home_city").order_by(
         "participant__last_name", "participant__first_name"
     )
-    header = [str(column.label) for column in FIELDS]
+    header = [str(column.label) for column in FIELDS] + [_("Head of delegation")]
     return [header] + [
-        _participant_cells(member.participant) + [member.get_role_display(), member.get_status_display()]
+        _participant_cells(member.participant)
+        + [
+            member.get_role_display(),
+            member.get_status_display(),
+            _("Head") if member.participant_id == delegation.head_id else "",
+        ]
         for member in members
     ]
 
@@ -63,9 +73,10 @@ def participants_table(participants: QuerySet[Participant]) -> list[list[str]]:
 
 
 def table_csv(table: list[list[str]]) -> bytes:
-    """UTF-8 with a byte-order mark and commas, which Excel opens with accents intact."""
+    """UTF-8 with a byte-order mark and semicolons: what a Belgian or French Excel splits into
+    columns, with accents intact. The import reads semicolons and commas alike."""
     buffer = io.StringIO(newline="")
-    csv.writer(buffer).writerows(table)
+    csv.writer(buffer, delimiter=";").writerows(table)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

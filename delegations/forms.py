@@ -2,10 +2,10 @@ from crispy_forms.layout import Column, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from officers.forms import form_helper
+from officers.forms import duplicate_error, form_helper
 
 from .models import Delegation, DelegationMember, Participant
-from .selectors import participants_for_officer
+from .selectors import delegations_for_officer, participants_for_officer
 
 
 class ParticipantForm(forms.ModelForm):
@@ -31,8 +31,12 @@ class ParticipantForm(forms.ModelForm):
             "accessibility_needs": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
+        # Set when the email belongs to someone outside the officer's reach: the page then offers
+        # to ask that person to join one of the officer's delegations (``participant_join_request``).
+        self.email_taken_elsewhere = False
         self.helper = form_helper(
             Row(Column("first_name", css_class="col-md-6"), Column("last_name", css_class="col-md-6")),
             Row(Column("email", css_class="col-md-6"), Column("phone", css_class="col-md-6")),
@@ -47,6 +51,25 @@ class ParticipantForm(forms.ModelForm):
                 Column("emergency_contact_name", css_class="col-md-6"),
                 Column("emergency_contact_phone", css_class="col-md-6"),
             ),
+        )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        if not email:
+            return email
+        existing = Participant.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).first()
+        if existing is None:
+            return email
+        if participants_for_officer(self.user).filter(pk=existing.pk).exists():
+            raise duplicate_error(existing.full_name, existing.get_absolute_url())
+        # Outside the officer's reach: say only that the address is taken, never whose it is.
+        self.email_taken_elsewhere = True
+        raise forms.ValidationError(
+            _(
+                "Someone with this email address is already in the directory, in a programme you do not run. "
+                "Do not enter them again: ask them to join your delegation (below)."
+            ),
+            code="taken_elsewhere",
         )
 
 
@@ -95,3 +118,15 @@ class MemberForm(forms.ModelForm):
             "role": forms.Select(attrs={"class": "form-select form-select-sm w-auto"}),
             "status": forms.Select(attrs={"class": "form-select form-select-sm w-auto"}),
         }
+
+
+class JoinRequestForm(forms.Form):
+    """Ask whoever owns an address to join one of the officer's delegations."""
+
+    email = forms.EmailField(label=_("email"))
+    delegation = forms.ModelChoiceField(queryset=None, label=_("delegation"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["delegation"].queryset = delegations_for_officer(user).order_by("name", "pk")
+        self.helper = form_helper()

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -104,6 +105,9 @@ class Participant(TimeStampedModel):
 
     def __str__(self):
         return self.full_name
+
+    def get_absolute_url(self):
+        return reverse("delegations:participant_detail", args=[self.pk])
 
     @property
     def full_name(self) -> str:

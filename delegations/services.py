@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -13,6 +14,7 @@ from django.utils.translation import override
 
 from notifications.services import notification_queue, notification_render
 from officers.history import history_user_set
+from officers.merge import references_in_words, references_move
 
 from .models import Delegation, DelegationMember, Invitation, Participant
 from .tokens import token_hash, token_new
@@ -209,3 +211,145 @@ def delegation_member_remove(member: DelegationMember, *, by) -> None:
     """Take a participant off a roster (its history keeps the line, and who took it)."""
     history_user_set(member, by)
     member.delete()
+
+
+# Filled on the kept person from the one merged away when the kept one has nothing there.
+MERGE_FILLS = (
+    "email",
+    "phone",
+    "organisation",
+    "position",
+    "home_city",
+    "dietary_needs",
+    "accessibility_needs",
+    "emergency_contact_name",
+    "emergency_contact_phone",
+)
+
+
+@transaction.atomic
+def participant_merge(participant: Participant, *, into: Participant, by) -> Participant:
+    """Make ``participant`` and ``into`` one person, ``into``, and delete ``participant``.
+
+    Every row that refers to them (rosters, headships, own travel and stays, follow-ups, feed
+    tokens) moves to ``into``; a roster line ``into`` already has is dropped. ``into`` keeps its
+    details and takes the other's where its own are empty, and their login if it has none (two
+    logins are refused: an administrator decides). History records both sides ("merged from …",
+    "merged into …", by ``by``). Queues nothing.
+    """
+    if participant.pk == into.pk:
+        raise ValidationError(_("Choose another person to keep: a person cannot be merged into themselves."))
+    old, into = (Participant.objects.select_for_update().get(pk=pk) for pk in (participant.pk, into.pk))
+    if old.user_id and into.user_id:
+        raise ValidationError(
+            _("%(old)s and %(into)s both have a login: ask an administrator to merge them.")
+            % {"old": old.full_name, "into": into.full_name}
+        )
+    references_move(old, into, by=by, reason=f"merged from {old.full_name}")
+    fills = {name: getattr(old, name) for name in MERGE_FILLS if not getattr(into, name) and getattr(old, name)}
+    user = old.user
+    old._change_reason = f"merged into {into.full_name}"
+    history_user_set(old, by)
+    old.delete()
+    for name, value in fills.items():
+        setattr(into, name, value)
+    if user is not None:
+        into.user = user
+    into._change_reason = f"merged from {old.full_name}"
+    return _write(into, {}, by=by)
+
+
+@transaction.atomic
+def participant_delete(participant: Participant, *, by) -> None:
+    """Delete a person nothing refers to (no roster, travel, follow-up); otherwise say what does.
+
+    A person on a roster is erased through ``privacy.services.participant_erase`` instead.
+    """
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    if used_by := references_in_words(participant):
+        raise ValidationError(
+            _("%(name)s is referred to by %(references)s: merge them into another person instead.")
+            % {"name": participant.full_name, "references": used_by}
+        )
+    participant._change_reason = "deleted"
+    history_user_set(participant, by)
+    participant.delete()
+
+
+JOIN_REQUEST_SALT = "delegations.join-request"
+
+
+def join_token_new(participant: Participant, delegation: Delegation, by) -> str:
+    """A signed link token: ``participant`` may join ``delegation`` at ``by``'s request (no row stored)."""
+    return signing.dumps(
+        {"participant": participant.pk, "delegation": delegation.pk, "by": getattr(by, "pk", None)},
+        salt=JOIN_REQUEST_SALT,
+    )
+
+
+def join_request_for_token(token: str) -> tuple[Participant, Delegation, object] | None:
+    """The person, the delegation and the asking officer of a valid token, or None (bad, expired, gone)."""
+    try:
+        data = signing.loads(token, salt=JOIN_REQUEST_SALT, max_age=INVITATION_VALID_FOR)
+    except signing.BadSignature:
+        return None
+    participant = Participant.objects.filter(pk=data.get("participant")).first()
+    delegation = Delegation.objects.filter(pk=data.get("delegation")).first()
+    if participant is None or delegation is None:
+        return None
+    return participant, delegation, get_user_model().objects.filter(pk=data.get("by")).first()
+
+
+@transaction.atomic
+def participant_join_request(email: str, *, delegation: Delegation, by) -> None:
+    """Ask the person with ``email`` to join ``delegation``, without telling ``by`` who they are.
+
+    An officer who types an address that belongs to someone in another programme learns only
+    that the address is taken (``ParticipantForm.clean_email``). Putting that person on the
+    officer's roster would hand the officer their whole record (``participants_for_officer``
+    reaches everyone on a roster) without their say, so the person decides: they get an email,
+    in their language, naming the officer and the delegation, with a signed link valid for
+    ``INVITATION_VALID_FOR``; following it puts them on the roster as invited. The officer's
+    answer is the same whatever the address (unknown, already on the roster, elsewhere), so
+    this call confirms nothing the form did not already say. One email per person and delegation
+    (outbox key ``join-request:<participant>:<delegation>``).
+    """
+    participant = Participant.objects.filter(email__iexact=email.strip()).first() if email.strip() else None
+    if participant is None or delegation.members.filter(participant=participant).exists():
+        return
+    language = participant.preferred_language or settings.LANGUAGE_CODE
+    with override(language):
+        link = settings.SITE_URL + reverse(
+            "delegations:join_accept", args=[join_token_new(participant, delegation, by)]
+        )
+    context = {
+        "participant": participant,
+        "delegation": delegation,
+        "link": link,
+        "valid_days": INVITATION_VALID_FOR.days,
+        "sender": (by.get_full_name() or by.email) if by else "",
+        "sender_email": by.email if by else "",
+    }
+    notification_queue(
+        key=f"join-request:{participant.pk}:{delegation.pk}",
+        kind="join_request",
+        to_email=participant.email,
+        to_name=participant.full_name,
+        language=language,
+        about=delegation,
+        **notification_render("join_request", language=language, context=context),
+    )
+
+
+@transaction.atomic
+def participant_join_accept(participant: Participant, *, delegation: Delegation, by) -> DelegationMember:
+    """The person followed a join request's link: put them on the roster as invited (once).
+
+    ``by`` is the officer who asked; the roster's history names them with the reason "joined on request".
+    """
+    member = delegation.members.filter(participant=participant).first()
+    if member is not None:
+        return member
+    member = DelegationMember(delegation=delegation, participant=participant, invited_at=timezone.now())
+    member._change_reason = "joined on request"
+    return _write(member, {"role": DelegationMember.Role.MEMBER, "status": DelegationMember.Status.INVITED}, by=by)

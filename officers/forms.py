@@ -2,7 +2,10 @@
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout, Submit
+from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # Dates a programme can mean. Far beyond them, converting a local time to UTC overflows.
@@ -46,3 +49,56 @@ def form_helper(*layout, submit: str | None = None, submit_name: str = "submit")
     else:
         helper.form_tag = False
     return helper
+
+
+def _record_link(label: str, url: str | None):
+    return format_html('<a href="{}">{}</a>', url, label) if url else format_html("{}", label)
+
+
+def duplicate_error(label: str, url: str | None = None) -> ValidationError:
+    """The error "Nashville, Tennessee, US already exists.", linking to the record when the officer may open it.
+
+    Forms look the duplicate up in ``clean()`` and put this on the field it is about, so the
+    database constraint behind it (whose own text names the constraint) is never reached: the
+    ModelForm leaves a field with an error out of ``validate_constraints``.
+    """
+    return ValidationError(
+        format_html(gettext("{record} already exists."), record=_record_link(label, url)), code="duplicate"
+    )
+
+
+class NearDuplicateCheck(forms.Form):
+    """A form that offers near-duplicates before saving, with a box to tick to save anyway.
+
+    The box is a hidden field until there is something to confirm; then it shows as a checkbox
+    labelled ``near_duplicate_label`` under a "Did you mean …?" with a link to each candidate.
+    """
+
+    near_duplicate_label = ""
+    confirm_field = "not_a_duplicate"
+    not_a_duplicate = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def near_duplicates_offer(self, records: list[tuple[str, str | None]]) -> None:
+        """Refuse the form with "Did you mean …?" over ``records`` (label, url), unless the box is ticked."""
+        if not records or self.cleaned_data.get(self.confirm_field):
+            return
+        field = self.fields[self.confirm_field]
+        field.widget = forms.CheckboxInput()
+        # The bound field was made (and took its label) while the form was cleaned.
+        field.label = self[self.confirm_field].label = self.near_duplicate_label
+        links = format_html_join(gettext(" or "), "{}", ((_record_link(label, url),) for label, url in records))
+        self.add_error(
+            None, ValidationError(format_html(gettext("Did you mean {records}?"), records=links), code="near")
+        )
+
+
+class MergeForm(forms.Form):
+    """Choose the record to keep; the one on the page is merged into it, then deleted."""
+
+    into = forms.ModelChoiceField(queryset=None, label=_("Keep"))
+    confirm = forms.BooleanField(label=_("I understand that this one is deleted once everything is moved."))
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = queryset
+        self.helper = form_helper()

@@ -2,14 +2,17 @@ from crispy_forms.layout import Column, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from officers.forms import form_helper
+from officers.forms import NearDuplicateCheck, duplicate_error, form_helper
 
 from .models import City, NetworkMembership, Organisation
+from .selectors import city_duplicate, city_near_duplicates, organisation_duplicate, organisation_near_duplicates
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class CityForm(forms.ModelForm):
+class CityForm(NearDuplicateCheck, forms.ModelForm):
+    near_duplicate_label = _("This is a different city")
+
     class Meta:
         model = City
         fields = ["name", "region", "country", "timezone"]
@@ -20,13 +23,29 @@ class CityForm(forms.ModelForm):
         self.helper = form_helper(
             Row(Column("name", css_class="col-md-6"), Column("region", css_class="col-md-6")),
             Row(Column("country", css_class="col-sm-4"), Column("timezone", css_class="col-sm-8")),
+            "not_a_duplicate",
         )
 
     def clean_country(self):
         return self.cleaned_data["country"].upper()
 
+    def clean(self):
+        cleaned = super().clean()
+        name, country = cleaned.get("name"), cleaned.get("country")
+        if not name or not country or "region" not in cleaned:
+            return cleaned
+        where = {"name": name, "region": cleaned["region"], "country": country, "exclude_pk": self.instance.pk}
+        if existing := city_duplicate(**where):
+            self.add_error("name", duplicate_error(existing.long_name, existing.get_absolute_url()))
+        else:
+            self.near_duplicates_offer(
+                [(city.long_name, city.get_absolute_url()) for city in city_near_duplicates(**where)]
+            )
+        return cleaned
 
-class OrganisationForm(forms.ModelForm):
+
+class OrganisationForm(NearDuplicateCheck, forms.ModelForm):
+    near_duplicate_label = _("This is a different organisation")
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
 
     class Meta:
@@ -47,7 +66,21 @@ class OrganisationForm(forms.ModelForm):
             ),
             "website",
             "description",
+            "not_a_duplicate",
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (name := cleaned.get("name")):
+            return cleaned
+        if existing := organisation_duplicate(name=name, exclude_pk=self.instance.pk):
+            self.add_error("name", duplicate_error(str(existing), existing.get_absolute_url()))
+        else:
+            near = organisation_near_duplicates(
+                name=name, acronym=cleaned.get("acronym", ""), exclude_pk=self.instance.pk
+            )
+            self.near_duplicates_offer([(str(organisation), organisation.get_absolute_url()) for organisation in near])
+        return cleaned
 
 
 class NetworkMembershipForm(forms.ModelForm):

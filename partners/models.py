@@ -6,6 +6,7 @@ from functools import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -47,6 +48,14 @@ class City(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.country})"
+
+    def get_absolute_url(self):
+        return reverse("partners:city_detail", args=[self.pk])
+
+    @property
+    def long_name(self) -> str:
+        """What tells two namesakes apart: Nashville, Tennessee, US."""
+        return ", ".join(part for part in (self.name, self.region, self.country) if part)
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -98,6 +107,9 @@ class Organisation(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def get_absolute_url(self):
+        return reverse("partners:organisation_detail", args=[self.pk])
 
 
 class NetworkMembership(models.Model):

@@ -7,14 +7,19 @@ delegates get a 404 like any page outside their reach.
 import zoneinfo
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from officers.forms import MergeForm, add_service_errors
+from officers.merge import is_referenced
 from officers.roles import officer_required
 from officers.views import OfficerListView, form_page, query_id
 
+from . import services
 from .filters import CityFilter, NetworkMembershipFilter, OrganisationFilter
 from .forms import CityForm, NetworkMembershipForm, OrganisationForm
 from .models import City, NetworkMembership, Organisation
@@ -33,9 +38,13 @@ def city_detail(request, pk: int):
     city = get_object_or_404(City, pk=pk)
     memberships = city.memberships.select_related("network").order_by("network__name", "since")
     organisations = city.organisations.order_by("name")
-    return render(
-        request, "partners/city_detail.html", {"city": city, "memberships": memberships, "organisations": organisations}
-    )
+    context = {
+        "city": city,
+        "memberships": memberships,
+        "organisations": organisations,
+        "deletable": not is_referenced(city),
+    }
+    return render(request, "partners/city_detail.html", context)
 
 
 @officer_required
@@ -74,7 +83,8 @@ def organisation_detail(request, pk: int):
         ),
         pk=pk,
     )
-    return render(request, "partners/organisation_detail.html", {"organisation": organisation})
+    context = {"organisation": organisation, "deletable": not is_referenced(organisation)}
+    return render(request, "partners/organisation_detail.html", context)
 
 
 @officer_required
@@ -112,3 +122,87 @@ def membership_edit(request, pk: int | None = None):
         return redirect("partners:city_detail", membership.city_id)
     title = _("Edit network membership") if membership else _("New network membership")
     return form_page(request, form, title=title, cancel_url=reverse("partners:membership_list"))
+
+
+def _merge_page(request, obj, *, form, service, kept_url, title, cancel_url):
+    if form.is_valid():
+        into = form.cleaned_data["into"]
+        try:
+            service(obj, into=into, by=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(old)s merged into %(into)s.") % {"old": obj, "into": into})
+            return redirect(kept_url(into))
+    intro = _(
+        "Everything that refers to %(name)s moves to the one you keep, and %(name)s is deleted. "
+        "The history of what moved says it was merged."
+    ) % {"name": obj}
+    return form_page(request, form, title=title, cancel_url=cancel_url, submit=_("Merge"), intro=intro)
+
+
+def _delete(request, obj, *, service, done_url: str, kept_url: str):
+    try:
+        service(obj, by=request.user)
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+        return redirect(kept_url)
+    messages.success(request, _("%(name)s deleted.") % {"name": obj})
+    return redirect(done_url)
+
+
+@officer_required
+def city_merge(request, pk: int):
+    city = get_object_or_404(City, pk=pk)
+    form = MergeForm(request.POST or None, queryset=City.objects.exclude(pk=city.pk).order_by("name", "region"))
+    return _merge_page(
+        request,
+        city,
+        form=form,
+        service=services.city_merge,
+        kept_url=lambda into: into.get_absolute_url(),
+        title=_("Merge %(name)s into…") % {"name": city.long_name},
+        cancel_url=city.get_absolute_url(),
+    )
+
+
+@officer_required
+@require_POST
+def city_delete(request, pk: int):
+    city = get_object_or_404(City, pk=pk)
+    return _delete(
+        request,
+        city,
+        service=services.city_delete,
+        done_url=reverse("partners:city_list"),
+        kept_url=city.get_absolute_url(),
+    )
+
+
+@officer_required
+def organisation_merge(request, pk: int):
+    organisation = get_object_or_404(Organisation, pk=pk)
+    form = MergeForm(request.POST or None, queryset=Organisation.objects.exclude(pk=organisation.pk).order_by("name"))
+    return _merge_page(
+        request,
+        organisation,
+        form=form,
+        service=services.organisation_merge,
+        kept_url=lambda into: into.get_absolute_url(),
+        title=_("Merge %(name)s into…") % {"name": organisation},
+        cancel_url=organisation.get_absolute_url(),
+    )
+
+
+@officer_required
+@require_POST
+def organisation_delete(request, pk: int):
+    organisation = get_object_or_404(Organisation, pk=pk)
+    return _delete(
+        request,
+        organisation,
+        service=services.organisation_delete,
+        done_url=reverse("partners:organisation_list"),
+        kept_url=organisation.get_absolute_url(),
+    )

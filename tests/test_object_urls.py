@@ -17,6 +17,8 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from delegations.models import Participant
+from delegations.services import join_token_new
 from delegations.tokens import unsubscribe_token
 from tests.worlds import World, build_world, pending_import
 
@@ -72,6 +74,10 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
     # Programmes, visits and their itineraries
     "visits:programme_detail": ObjectUrl(lambda w: {"pk": w.visit.programme_id}),
     "visits:programme_edit": ObjectUrl(lambda w: {"pk": w.visit.programme_id}),
+    "visits:programme_officer_add": ObjectUrl(lambda w: {"pk": w.visit.programme_id}, method="POST"),
+    "visits:programme_officer_remove": ObjectUrl(
+        lambda w: {"pk": w.visit.programme_id, "user_pk": w.officer.pk}, method="POST"
+    ),
     "visits:visit_detail": ObjectUrl(_visit),
     "visits:visit_edit": ObjectUrl(_visit),
     "visits:visit_publish": ObjectUrl(_visit, method="POST"),
@@ -142,10 +148,22 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
     "partners:city_edit": ObjectUrl(lambda w: {"pk": w.city.pk}, shared=True),
     "partners:organisation_detail": ObjectUrl(lambda w: {"pk": w.organisation.pk}, shared=True),
     "partners:organisation_edit": ObjectUrl(lambda w: {"pk": w.organisation.pk}, shared=True),
+    "partners:city_merge": ObjectUrl(lambda w: {"pk": w.city.pk}, shared=True),
+    "partners:city_delete": ObjectUrl(lambda w: {"pk": w.city.pk}, method="POST", shared=True),
+    "partners:organisation_merge": ObjectUrl(lambda w: {"pk": w.organisation.pk}, shared=True),
+    "partners:organisation_delete": ObjectUrl(lambda w: {"pk": w.organisation.pk}, method="POST", shared=True),
     "partners:membership_edit": ObjectUrl(lambda w: {"pk": w.membership.pk}, shared=True),
     # People and delegations
     "delegations:participant_detail": ObjectUrl(lambda w: {"pk": w.member.participant_id}),
     "delegations:participant_edit": ObjectUrl(lambda w: {"pk": w.member.participant_id}),
+    "delegations:join_accept": ObjectUrl(
+        lambda w: {
+            "token": join_token_new(Participant.objects.get(email="o@example.org"), w.visit.delegation, w.officer)
+        },
+        owner=TOKEN,
+    ),
+    "delegations:participant_merge": ObjectUrl(lambda w: {"pk": w.member.participant_id}),
+    "delegations:participant_delete": ObjectUrl(lambda w: {"pk": w.member.participant_id}, method="POST"),
     "privacy:participant_export": ObjectUrl(lambda w: {"pk": w.member.participant_id}),
     "privacy:participant_erase": ObjectUrl(lambda w: {"pk": w.member.participant_id}),
     "delegations:delegation_detail": ObjectUrl(lambda w: {"pk": w.visit.delegation_id}),

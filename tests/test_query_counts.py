@@ -174,9 +174,9 @@ PAGES = {
     "delegation_list": (_delegations, 6),
     "delegation_detail": (_delegation_detail, 10),
     "city_list": (_cities, 4),
-    "city_detail": (_city_detail, 5),
+    "city_detail": (_city_detail, 6),
     "organisation_list": (_organisations, 5),
-    "organisation_detail": (_organisation_detail, 5),
+    "organisation_detail": (_organisation_detail, 6),
     "membership_list": (_memberships, 6),
 }
 

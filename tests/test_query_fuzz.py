@@ -27,7 +27,7 @@ PAGES = {
     "follow_up_board": (
         "officer",
         lambda w: reverse("outcomes:follow_up_board"),
-        ["q", "visit__programme", "themes", "overdue"],
+        ["q", "visit", "visit__programme", "themes", "overdue"],
     ),
     "participant_list": (
         "officer",

@@ -6,11 +6,13 @@ Forms validate and lay themselves out; the views hand ``cleaned_data`` to a serv
 from crispy_forms.layout import Column, Row
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from delegations.selectors import delegations_for_officer
-from officers.forms import form_helper, validate_sane_date
+from officers.forms import duplicate_error, form_helper, validate_sane_date
 from partners.models import City, Organisation
+from partners.selectors import folded
 
 from .localtime import NonexistentLocalTime, local_to_utc
 from .models import ItineraryItem, Programme, StudyVisit, Theme, VisitStop
@@ -58,13 +60,37 @@ class ProgrammeForm(forms.ModelForm):
         fields = ["name", "organiser", "description", "supporters", "partner_networks", "reminder_days"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["supporters"].widget.attrs["size"] = 8
         self.fields["partner_networks"].queryset = Organisation.objects.filter(kind=Organisation.Kind.NETWORK)
         self.fields["partner_networks"].widget = forms.CheckboxSelectMultiple(
             choices=self.fields["partner_networks"].choices
         )
+        self.helper = form_helper()
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        key = folded(name)
+        others = Programme.objects.exclude(pk=self.instance.pk).only("pk", "name").order_by("pk")
+        if existing := next((programme for programme in others if folded(programme.name) == key), None):
+            # Linked only when the officer runs it; otherwise its name (the one just typed) is all it says.
+            reachable = programmes_for_officer(self.user).filter(pk=existing.pk).exists()
+            url = reverse("visits:programme_detail", args=[existing.pk]) if reachable else None
+            raise duplicate_error(existing.name, url)
+        return name
+
+
+class ProgrammeOfficerForm(forms.Form):
+    """Add an officer to a programme's team by email: an existing account, or a new one invited."""
+
+    email = forms.EmailField(
+        label=_("Email"), help_text=_("Someone without an account gets an email to set a password.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         self.helper = form_helper()
 
 
@@ -105,6 +131,14 @@ class VisitCloneForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = form_helper()
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        key = folded(name)
+        others = Theme.objects.exclude(pk=self.instance.pk).only("pk", "name").order_by("pk")
+        if existing := next((theme for theme in others if folded(theme.name) == key), None):
+            raise duplicate_error(existing.name, reverse("visits:theme_edit", args=[existing.pk]))
+        return name
 
 
 class VisitStopForm(forms.ModelForm):
@@ -270,3 +304,11 @@ class ThemeForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = form_helper()
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        key = folded(name)
+        others = Theme.objects.exclude(pk=self.instance.pk).only("pk", "name").order_by("pk")
+        if existing := next((theme for theme in others if folded(theme.name) == key), None):
+            raise duplicate_error(existing.name, reverse("visits:theme_edit", args=[existing.pk]))
+        return name

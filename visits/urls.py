@@ -9,6 +9,12 @@ urlpatterns = [
     path("programmes/new/", programmes.programme_create, name="programme_create"),
     path("programmes/<int:pk>/", programmes.programme_detail, name="programme_detail"),
     path("programmes/<int:pk>/edit/", programmes.programme_edit, name="programme_edit"),
+    path("programmes/<int:pk>/officers/add/", programmes.programme_officer_add, name="programme_officer_add"),
+    path(
+        "programmes/<int:pk>/officers/<int:user_pk>/remove/",
+        programmes.programme_officer_remove,
+        name="programme_officer_remove",
+    ),
     path("visits/", visits.VisitListView.as_view(), name="visit_list"),
     path("visits/new/", visits.visit_create, name="visit_create"),
     path("visits/<int:pk>/", visits.visit_detail, name="visit_detail"),

@@ -304,7 +304,7 @@ def test_participants_export_lists_only_participants_in_reach(client, delegation
 
     lines = response.content.decode("utf-8-sig").splitlines()
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert [line.split(",")[1] for line in lines] == ["Last name", "Inside"]
+    assert [line.split(";")[1] for line in lines] == ["Last name", "Inside"]
 
 
 @pytest.mark.parametrize("size", [1, 5])

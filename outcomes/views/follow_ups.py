@@ -33,10 +33,11 @@ def follow_up_board(request):
     for follow_up in follow_ups:
         follow_up.is_overdue = follow_up.is_overdue_on(today)
     columns = [(value, label, [f for f in follow_ups if f.status == value]) for value, label in FollowUp.Status.choices]
+    visit = filterset.form.cleaned_data.get("visit") if filterset.is_bound and filterset.form.is_valid() else None
     return render(
         request,
         "outcomes/follow_up_board.html",
-        {"filter": filterset, "columns": columns, "statuses": FollowUp.Status.choices},
+        {"filter": filterset, "columns": columns, "statuses": FollowUp.Status.choices, "visit": visit},
     )
 
 

@@ -18,6 +18,8 @@ from .itinerary import (
 )
 from .programmes import (
     programme_create,
+    programme_officer_add,
+    programme_officer_remove,
     programme_update,
     theme_save,
     visit_clone,
@@ -44,6 +46,8 @@ __all__ = [
     "morning_on",
     "participant_message_queue",
     "programme_create",
+    "programme_officer_add",
+    "programme_officer_remove",
     "programme_update",
     "theme_save",
     "visit_clone",

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -50,6 +51,47 @@ def programme_create(
 def programme_update(programme: Programme, *, supporters=(), partner_networks=(), **fields) -> Programme:
     """Change a programme's name, organiser, description, supporters, networks or reminder days."""
     return write_fields(programme, fields, {"supporters": supporters, "partner_networks": partner_networks})
+
+
+@transaction.atomic
+def programme_officer_add(programme: Programme, *, email: str, by) -> tuple[object, bool]:
+    """Make the account with ``email`` an officer of ``programme``, creating it if there is none.
+
+    A new account has no usable password: returns ``(user, needs_password)`` so the caller sends
+    allauth's password-reset email, whose link sets one (there is still no open sign-up). An
+    existing account that never set a password needs it too. Staff-only and superuser accounts
+    are added like any other. Queues nothing.
+    """
+    email = email.strip().lower()
+    User = get_user_model()
+    user = User.objects.filter(email__iexact=email).order_by("pk").first()
+    if user is None:
+        user = User(username=email, email=email)
+        user.set_unusable_password()
+        user.full_clean(exclude=["password"])
+        user.save()
+    elif not user.is_active:
+        raise ValidationError(
+            _("The account of %(email)s is switched off: ask an administrator to switch it on.") % {"email": email}
+        )
+    if programme.officers.filter(pk=user.pk).exists():
+        raise ValidationError(_("%(email)s is already an officer of this programme.") % {"email": user.email})
+    programme.officers.add(user)
+    return user, not user.has_usable_password()
+
+
+@transaction.atomic
+def programme_officer_remove(programme: Programme, *, officer, by) -> None:
+    """Take ``officer`` off ``programme``'s team; the last officer stays (a programme needs someone)."""
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    if not programme.officers.filter(pk=officer.pk).exists():
+        raise ValidationError(_("%(email)s is not an officer of this programme.") % {"email": officer.email})
+    if programme.officers.count() == 1:
+        raise ValidationError(
+            _("%(email)s is the last officer of this programme: add another officer before removing them.")
+            % {"email": officer.email}
+        )
+    programme.officers.remove(officer)
 
 
 @transaction.atomic
