@@ -317,7 +317,7 @@ def mail_unsubscribe(request, token: str):
         participant = Participant.objects.filter(pk=read[0]).exclude(email="").first()
     if participant is None:
         raise Http404
-    pk, switch = read
+    switch = read[1]
     done = request.method == "POST"
     if done:
         participant_mail_choices_set(participant, by=None, **{switch: False})
