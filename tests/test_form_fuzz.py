@@ -231,6 +231,7 @@ TARGETS = {
     "my_travel_edit": Target("delegate", lambda w: reverse("my:travel_edit", args=[w.visit.pk, w.travel.pk])),
     "my_stay": Target("delegate", _visit("my:stay_create")),
     "my_calendar": Target("delegate", lambda w: reverse("my:calendar"), has_field="action"),
+    "my_mail": Target("delegate", lambda w: reverse("my:mail"), has_field="reminders_mail"),
     "my_note_add": Target("delegate", _visit("outcomes:my_visit_notes"), has_field="note-item"),
     "my_lesson_add": Target("delegate", _visit("outcomes:my_visit_notes"), has_field="lesson-theme"),
     "my_note_edit": Target("delegate", lambda w: reverse("outcomes:my_note_edit", args=[w.visit.pk, w.note.pk])),

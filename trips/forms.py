@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
+from delegations.models import Participant
 from officers.forms import form_helper, validate_sane_date
 from partners.models import validate_time_zone
 
@@ -152,6 +153,18 @@ class InvitationLetterTemplateForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         names = ", ".join(f"{{{name}}}" for name in LETTER_PLACEHOLDERS)
         self.fields["body"].help_text = _("Placeholders you can use: %(names)s") % {"names": names}
+        self.helper = form_helper(submit=_("Save"), submit_name="save")
+
+
+class MailChoicesForm(forms.ModelForm):
+    """Which optional mail a delegate gets; the itinerary, its changes and safety messages always go."""
+
+    class Meta:
+        model = Participant
+        fields = ["reminders_mail", "lessons_requests_mail"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         self.helper = form_helper(submit=_("Save"), submit_name="save")
 
 
