@@ -18,6 +18,9 @@ from visits.services import (
     itinerary_item_cancel,
     itinerary_item_delete,
     itinerary_item_update,
+    travel_leg_create,
+    travel_leg_delete,
+    travel_leg_update,
     visit_itinerary_digest_queue,
     visit_publish,
 )
@@ -150,3 +153,38 @@ def test_every_visit_message_says_it_is_automatic_and_replies_go_to_the_officers
 
     assert message["Auto-Submitted"] == "auto-generated"
     assert message["Reply-To"] == "Olivia Officer <officer@example.org>"
+
+
+def test_a_moved_sub_group_leg_is_invited_again_to_its_members_only_then_cancelled_when_removed(world):
+    visit, _items, delegates = world
+    chattanooga = CityFactory(name="Chattanooga", timezone="America/New_York")
+    camille = visit.delegation.members.get(participant=delegates[0])
+    leg = travel_leg_create(
+        visit,
+        by=None,
+        members=[camille],
+        kind="coach",
+        status="confirmed",
+        from_city=CityFactory(name="Nashville", region="TN", timezone="America/Chicago"),
+        to_city=chattanooga,
+        departs_at=dt.datetime(2019, 11, 5, 17, tzinfo=UTC),  # 11:00 CST
+        arrives_at=dt.datetime(2019, 11, 5, 19, 15, tzinfo=UTC),  # 14:15 EST
+    )
+    uid = f"leg-{leg.pk}@cityexchange"
+    visit_itinerary_digest_queue(visit.pk, now=timezone.now() + dt.timedelta(hours=1))
+    hour = dt.timedelta(hours=1)
+    travel_leg_update(leg, by=None, departs_at=leg.departs_at + hour, arrives_at=leg.arrives_at + hour)
+    visit_itinerary_digest_queue(visit.pk, now=timezone.now() + dt.timedelta(hours=2))
+
+    moved = _parts(_row("itinerary_digest", "camille@example.org"))[uid]
+    [event] = moved.walk("VEVENT")
+    assert (str(moved["METHOD"]), event["SEQUENCE"]) == ("REQUEST", 1)
+    assert event.decoded("DTSTART").astimezone(UTC) == dt.datetime(2019, 11, 5, 18, tzinfo=UTC)
+    assert str(event["DTEND"].params["TZID"]) == "America/New_York"
+    assert uid not in _parts(_row("itinerary_digest", "jordan@example.org"))
+
+    travel_leg_delete(leg, by=None)
+    visit_itinerary_digest_queue(visit.pk, now=timezone.now() + dt.timedelta(hours=3))
+
+    cancelled = _parts(_row("itinerary_digest", "camille@example.org"))[uid]
+    assert str(cancelled["METHOD"]) == "CANCEL"
