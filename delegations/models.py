@@ -64,6 +64,20 @@ class Participant(TimeStampedModel):
     accessibility_needs = models.TextField(_("accessibility needs"), blank=True)
     emergency_contact_name = models.CharField(_("emergency contact"), max_length=200, blank=True)
     emergency_contact_phone = models.CharField(_("emergency contact phone"), max_length=40, blank=True)
+    # The optional mail a person may turn off (RFC 8058 one-click links, /my/mail/); the
+    # itinerary, its changes and safety messages always go.
+    reminders_mail = models.BooleanField(
+        _("reminders"),
+        default=True,
+        db_default=True,
+        help_text=_("Reminders before a visit and about follow-ups you own."),
+    )
+    lessons_requests_mail = models.BooleanField(
+        _("requests for lessons learned"),
+        default=True,
+        db_default=True,
+        help_text=_("The request for lessons learned after a visit."),
+    )
     # Who entered the person: until they join a roster, only that officer (and admins) can see them.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -98,6 +112,18 @@ class Participant(TimeStampedModel):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    # Which optional-mail switch each kind of optional message obeys.
+    OPTIONAL_MAIL = {
+        "visit_reminder": "reminders_mail",
+        "follow_up_reminder": "reminders_mail",
+        "visit_lessons_request": "lessons_requests_mail",
+    }
+
+    def wants_mail(self, kind: str) -> bool:
+        """Whether the person gets a message of ``kind``: always, unless it is optional mail they turned off."""
+        switch = self.OPTIONAL_MAIL.get(kind)
+        return switch is None or getattr(self, switch)
 
     @property
     def home_zone(self):

@@ -177,6 +177,20 @@ def participant_own_record_update(participant: Participant, *, by, **fields) -> 
 
 
 @transaction.atomic
+def participant_mail_choices_set(participant: Participant, *, by, **choices: bool) -> Participant:
+    """Turn a person's optional mail on or off (``reminders_mail``, ``lessons_requests_mail``).
+
+    ``by`` is ``None`` for a one-click unsubscribe from a mail client, which has no session.
+    """
+    allowed = set(Participant.OPTIONAL_MAIL.values())
+    unknown = set(choices) - allowed
+    if unknown:
+        raise ValueError(f"Not an optional mail switch: {sorted(unknown)}")
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    return _write(participant, choices, by=by)
+
+
+@transaction.atomic
 def delegation_create(*, by, home_cities=(), **fields) -> Delegation:
     """Form a travelling group; until a visit takes it only ``by`` (and admins) can see it."""
     return _write(Delegation(created_by=by), fields, {"home_cities": home_cities}, by=by)

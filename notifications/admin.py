@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Notification
+from .models import BouncedAddress, Notification
 
 
 @admin.register(Notification)
@@ -10,3 +10,12 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ["to_email", "to_name", "subject", "key"]
     date_hierarchy = "created_at"
     readonly_fields = ["key", "content_type", "object_id", "created_at", "updated_at", "sent_at", "attempts"]
+
+
+@admin.register(BouncedAddress)
+class BouncedAddressAdmin(admin.ModelAdmin):
+    """Deleting a row here lets mail go to that address again (once the mailbox works)."""
+
+    list_display = ["email", "bounced_at", "reason"]
+    search_fields = ["email"]
+    readonly_fields = ["notification", "bounced_at"]

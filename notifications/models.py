@@ -31,6 +31,13 @@ class Notification(models.Model):
     attachments = models.JSONField(
         _("attachments"), default=list, blank=True, help_text=_("A list of {filename, mimetype, content} objects.")
     )
+    headers = models.JSONField(
+        _("headers"),
+        default=dict,
+        db_default={},
+        blank=True,
+        help_text=_("Extra headers of this message, such as Reply-To or List-Unsubscribe."),
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(
@@ -71,3 +78,36 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {self.to_email} ({self.get_status_display()})"
+
+
+class BouncedAddress(models.Model):
+    """An address a mail server refused for good (a 5xx for the recipient): nothing more is sent to it.
+
+    Kept by address, not by person, so the outbox stays free of the domain apps; correcting a
+    person's email to another address ends it for them, and an officer may clear it once the
+    mailbox is known to work again.
+    """
+
+    email = models.EmailField(_("address"), unique=True)
+    reason = models.TextField(_("server answer"), blank=True)
+    notification = models.ForeignKey(
+        Notification,
+        verbose_name=_("bounced message"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    bounced_at = models.DateTimeField(_("bounced"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bounced address")
+        verbose_name_plural = _("bounced addresses")
+        ordering = ["-bounced_at", "-pk"]
+
+    def __str__(self):
+        return self.email
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)

@@ -4,7 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import QuerySet
 
-from .models import Notification
+from .models import BouncedAddress, Notification
 
 
 def notifications_about(obj: models.Model) -> QuerySet[Notification]:
@@ -15,3 +15,10 @@ def notifications_about(obj: models.Model) -> QuerySet[Notification]:
         .select_related("resend_of")
         .order_by("-created_at", "-pk")
     )
+
+
+def address_bounce(email: str) -> BouncedAddress | None:
+    """Whether mail to ``email`` bounced for good (and so is no longer sent), with when and why."""
+    if not email.strip():
+        return None
+    return BouncedAddress.objects.filter(email=email.strip().lower()).first()

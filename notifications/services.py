@@ -24,7 +24,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .models import Notification
+from .models import BouncedAddress, Notification
 
 logger = logging.getLogger(__name__)
 
@@ -61,12 +61,17 @@ def notification_queue(
     language: str = "en",
     about: models.Model | None = None,
     attachments: list[dict] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> tuple[Notification, bool]:
     """Write one outbox row unless one with ``key`` exists; hand it to Celery after commit.
 
     Call it inside the transaction of the change that causes the message. ``attachments``
-    is a list of ``{"filename", "mimetype", "content"}`` with text content. Returns the
+    is a list of ``{"filename", "mimetype", "content"}`` with text content (the mimetype may
+    carry parameters: ``text/calendar; method=REQUEST``); ``headers`` are sent with the
+    message (``Reply-To``, ``List-Unsubscribe``...). Returns the
     row and whether it was created; an existing key changes nothing and queues nothing.
+    A message to an address that bounced for good is written as ``failed``, with why, and
+    never handed to Celery.
     """
     defaults = {
         "kind": kind,
@@ -77,12 +82,20 @@ def notification_queue(
         "body_text": body_text,
         "body_html": body_html,
         "attachments": attachments or [],
+        "headers": headers or {},
     }
     if about is not None:
         defaults["content_type"] = ContentType.objects.get_for_model(about)
         defaults["object_id"] = about.pk
+    bounce = BouncedAddress.objects.filter(email=to_email.strip().lower()).first()
+    if bounce is not None:
+        defaults["status"] = Status.FAILED
+        defaults["last_error"] = _("Not sent: this address bounced on %(date)s (%(reason)s).") % {
+            "date": bounce.bounced_at.date().isoformat(),
+            "reason": bounce.reason,
+        }
     notification, created = Notification.objects.get_or_create(key=key, defaults=defaults)
-    if created:
+    if created and bounce is None:
         _dispatch_on_commit(notification.pk)
     return notification, created
 
@@ -196,6 +209,7 @@ def notification_resend(notification: Notification, *, by=None) -> Notification:
         body_text=notification.body_text,
         body_html=notification.body_html,
         attachments=notification.attachments,
+        headers=notification.headers,
     )
     copy.content_type_id = notification.content_type_id
     copy.object_id = notification.object_id
@@ -218,7 +232,14 @@ def notifications_erase_recipient(email: str) -> int:
     rows = Notification.objects.filter(to_email__iexact=email.strip())
     rows.filter(status=Status.QUEUED).update(status=Status.CANCELLED, next_attempt_at=None, updated_at=timezone.now())
     return rows.update(
-        to_email="", to_name="", body_text="", body_html="", attachments=[], last_error="", updated_at=timezone.now()
+        to_email="",
+        to_name="",
+        body_text="",
+        body_html="",
+        attachments=[],
+        headers={},
+        last_error="",
+        updated_at=timezone.now(),
     )
 
 

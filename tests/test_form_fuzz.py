@@ -232,6 +232,7 @@ TARGETS = {
     "my_stay": Target("delegate", _visit("my:stay_create")),
     "my_calendar": Target("delegate", lambda w: reverse("my:calendar"), has_field="action"),
     "my_profile": Target("delegate", lambda w: reverse("my:profile"), has_field="dietary_needs"),
+    "my_mail": Target("delegate", lambda w: reverse("my:mail"), has_field="reminders_mail"),
     "my_note_add": Target("delegate", _visit("outcomes:my_visit_notes"), has_field="note-item"),
     "my_lesson_add": Target("delegate", _visit("outcomes:my_visit_notes"), has_field="lesson-theme"),
     "my_note_edit": Target("delegate", lambda w: reverse("outcomes:my_note_edit", args=[w.visit.pk, w.note.pk])),

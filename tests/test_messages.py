@@ -103,12 +103,15 @@ def test_visit_publish_message_is_in_the_recipients_language_with_venue_times(wo
     assert "<li><strong>10:00–11:00 CET</strong> Welcome at City Hall" in jordan.body_html
 
 
-def test_visit_publish_attaches_the_itinerary_as_ics_with_real_time_zones(world):
+def test_visit_publish_invites_to_each_item_with_real_time_zones(world):
     visit_publish(world["visit"], by=None)
 
     [attachment] = _rows()[0].attachments
     content = attachment["content"]
-    assert (attachment["filename"], attachment["mimetype"]) == (f"itinerary-{world['visit'].pk}.ics", "text/calendar")
+    assert (attachment["filename"], attachment["mimetype"]) == (
+        f"invitation-item-{world['item'].pk}.ics",
+        "text/calendar; method=REQUEST",
+    )
     assert f"UID:item-{world['item'].pk}@cityexchange" in content
     assert "DTSTART;TZID=Europe/Brussels:20191104T100000" in content
     assert "BEGIN:VTIMEZONE\r\nTZID:Europe/Brussels" in content

@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from delegations.models import Participant
 from delegations.services import join_token_new
+from delegations.tokens import unsubscribe_token
 from tests.worlds import World, build_world, pending_import
 
 pytestmark = pytest.mark.django_db
@@ -112,6 +113,9 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
     "my:letter_pdf": ObjectUrl(lambda w: {"pk": w.visit.pk, "language": "en"}, owner=DELEGATE),
     "my:feed": ObjectUrl(lambda w: {"token": w.feed_token}, owner=TOKEN),
     "my:invitation_accept": ObjectUrl(lambda w: {"token": w.invitation_token}, owner=TOKEN),
+    "my:mail_unsubscribe": ObjectUrl(
+        lambda w: {"token": unsubscribe_token(w.member.participant, "reminders_mail")}, owner=TOKEN
+    ),
     "outcomes:my_visit_notes": ObjectUrl(_visit, owner=DELEGATE),
     "outcomes:my_note_edit": ObjectUrl(lambda w: {"pk": w.visit.pk, "note_pk": w.note.pk}, owner=DELEGATE),
     "outcomes:my_lesson_edit": ObjectUrl(lambda w: {"pk": w.visit.pk, "lesson_pk": w.lesson.pk}, owner=DELEGATE),
@@ -349,12 +353,12 @@ def test_participants_export_of_another_officer_leaves_out_this_programmes_peopl
     assert b"o@example.org" in response.content
 
 
-def test_revoked_calendar_feed_is_404(world):
+def test_revoked_calendar_feed_is_gone(world):
     from trips.services import calendar_feed_token_revoke
 
     calendar_feed_token_revoke(world.member.participant)
 
-    assert Client().get(reverse("my:feed", args=[world.feed_token])).status_code == 404
+    assert Client().get(reverse("my:feed", args=[world.feed_token])).status_code == 410
 
 
 def test_admin_object_urls_turn_away_non_staff(world):

@@ -200,7 +200,7 @@ PAGES = {
     "theme_list": (_themes, 4),
     "follow_up_board": (_follow_ups, 5),
     "participant_list": (_participants, 6),
-    "participant_detail": (_participant_detail, 6),
+    "participant_detail": (_participant_detail, 7),  # with the bounced-address check
     "delegation_list": (_delegations, 6),
     "delegation_detail": (_delegation_detail, 10),
     "city_list": (_cities, 4),

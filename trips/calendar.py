@@ -4,36 +4,35 @@ import datetime as dt
 import zoneinfo
 from collections.abc import Iterable
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from visits.calendar import UID_DOMAIN, calendar_for_items, calendar_time
+from visits.calendar import UID_DOMAIN, calendar_for_items, calendar_time, event_stamp
 from visits.models import ItineraryItem, TravelLeg
 
 from .models import Accommodation, PersonalTravel
 
 
-def _travel_event(leg: PersonalTravel, stamp: dt.datetime) -> Event:
+def _travel_event(leg: PersonalTravel, stamp: dt.datetime | None = None) -> Event:
     summary = f"{leg.get_mode_display()} {leg.carrier}".strip() + f": {leg.departure_place} → {leg.arrival_place}"
     lines = [leg.get_direction_display()]
     if leg.booking_reference:
         lines.append(_("Booking reference: %(reference)s") % {"reference": leg.booking_reference})
     if leg.notes:
         lines.append(leg.notes)
-    return Event.new(
+    event = Event.new(
         uid=f"travel-{leg.pk}@{UID_DOMAIN}",
         summary=summary,
         start=calendar_time(leg.departs_at, zoneinfo.ZoneInfo(leg.departure_timezone)),
         end=calendar_time(leg.arrives_at, zoneinfo.ZoneInfo(leg.arrival_timezone)),
         location=leg.departure_place,
         description="\n".join(lines),
-        stamp=stamp,
-        last_modified=leg.updated_at,
     )
+    # Own travel keeps SEQUENCE 0: only the delegate edits it, and their feed carries its LAST-MODIFIED.
+    return event_stamp(event, sequence=0, updated_at=leg.updated_at, stamp=stamp)
 
 
-def _accommodation_event(stay: Accommodation, stamp: dt.datetime) -> Event:
+def _accommodation_event(stay: Accommodation, stamp: dt.datetime | None = None) -> Event:
     lines = [part for part in (stay.address, stay.phone) if part]
     if stay.booking_reference:
         lines.append(_("Booking reference: %(reference)s") % {"reference": stay.booking_reference})
@@ -46,11 +45,9 @@ def _accommodation_event(stay: Accommodation, stamp: dt.datetime) -> Event:
         end=stay.check_out,
         location=", ".join(part for part in (stay.name, stay.address, stay.city.name) if part),
         description="\n".join(lines),
-        stamp=stamp,
-        last_modified=stay.updated_at,
         transparency="TRANSPARENT",
     )
-    return event
+    return event_stamp(event, sequence=0, updated_at=stay.updated_at, stamp=stamp)
 
 
 def calendar_for_delegate(
@@ -63,7 +60,6 @@ def calendar_for_delegate(
 ) -> Calendar:
     """The itinerary's items and the group legs the person travels on (``legs``, already chosen
     for them), plus their own travel and hotels (see ``calendar_for_items``)."""
-    stamp = timezone.now()
-    events = [_travel_event(leg, stamp) for leg in travel]
-    events += [_accommodation_event(stay, stamp) for stay in accommodations]
-    return calendar_for_items(items, name=name, legs=legs, extra_events=events, stamp=stamp)
+    events = [_travel_event(leg) for leg in travel]
+    events += [_accommodation_event(stay) for stay in accommodations]
+    return calendar_for_items(items, name=name, legs=legs, extra_events=events)

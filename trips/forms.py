@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from delegations.models import Participant
 from delegations.services import PARTICIPANT_OWN_FIELDS
 from officers.forms import form_helper, validate_sane_date
-from partners.models import City
+from partners.models import City, validate_time_zone
 
 from .models import (
     LETTER_PLACEHOLDERS,
@@ -24,14 +24,21 @@ from .models import (
 
 
 @cache
-def _zone_choices() -> list[tuple[str, str]]:
-    zones = sorted(zone for zone in zoneinfo.available_timezones() if "/" in zone and not zone.startswith("Etc/"))
-    return [(zone, zone.replace("_", " ")) for zone in zones]
+def zone_names() -> list[str]:
+    """The IANA zones a picker offers (its ``<datalist id="time-zones">``)."""
+    return sorted(zone for zone in zoneinfo.available_timezones() if "/" in zone and not zone.startswith("Etc/"))
 
 
-def _zone_picker_choices() -> list[tuple[str, str]]:
-    # A blank first choice: with no zone to suggest, the picker asks rather than offer Africa/Abidjan.
-    return [("", "---------"), *_zone_choices()]
+def _zone_field(label) -> forms.CharField:
+    # A text box searching a list of zones as one types (a datalist), not a select of 600
+    # options; empty when there is no zone to suggest, never the list's first.
+    return forms.CharField(
+        label=label,
+        max_length=64,
+        validators=[validate_time_zone],
+        help_text=_("Type a city to search, e.g. Chicago for America/Chicago."),
+        widget=forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off", "spellcheck": "false"}),
+    )
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -44,11 +51,11 @@ class LocalDateTimeInput(forms.DateTimeInput):
 class PersonalTravelForm(forms.ModelForm):
     """Times are typed as the clocks show them at each end, in that end's time zone."""
 
-    departure_timezone = forms.ChoiceField(label=_("time zone at departure"), choices=_zone_picker_choices)
+    departure_timezone = _zone_field(_("time zone at departure"))
     departs_local = forms.DateTimeField(
         label=_("departs at (local time)"), widget=LocalDateTimeInput(), validators=[validate_sane_date]
     )
-    arrival_timezone = forms.ChoiceField(label=_("time zone at arrival"), choices=_zone_picker_choices)
+    arrival_timezone = _zone_field(_("time zone at arrival"))
     arrives_local = forms.DateTimeField(
         label=_("arrives at (local time)"), widget=LocalDateTimeInput(), validators=[validate_sane_date]
     )
@@ -168,6 +175,18 @@ class OwnRecordForm(forms.ModelForm):
             "accessibility_needs": forms.Textarea(attrs={"rows": 2}),
             "emergency_contact_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(submit=_("Save"), submit_name="save")
+
+
+class MailChoicesForm(forms.ModelForm):
+    """Which optional mail a delegate gets; the itinerary, its changes and safety messages always go."""
+
+    class Meta:
+        model = Participant
+        fields = ["reminders_mail", "lessons_requests_mail"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,4 +18,6 @@ urlpatterns = [
     path("calendar/", my.calendar_settings, name="calendar"),
     path("calendar/<str:token>.ics", my.feed, name="feed"),
     path("invitation/<str:token>/", my.invitation_accept, name="invitation_accept"),
+    path("mail/", my.mail_choices, name="mail"),
+    path("mail/unsubscribe/<str:token>/", my.mail_unsubscribe, name="mail_unsubscribe"),
 ]

@@ -62,14 +62,9 @@ def accommodations_for(visit: StudyVisit, participant) -> QuerySet[Accommodation
     return Accommodation.objects.filter(visit=visit, participant=participant).select_related("city")
 
 
-def feed_participant_for_token(token: str):
-    """The participant whose active calendar feed link carries ``token``, or ``None``."""
-    feed = (
-        CalendarFeedToken.objects.select_related("participant")
-        .filter(token_hash=token_hash(token), revoked_at__isnull=True)
-        .first()
-    )
-    return feed.participant if feed else None
+def feed_link_for_token(token: str) -> CalendarFeedToken | None:
+    """The calendar feed link that carries ``token``, active or revoked (``revoked_at``), or ``None``."""
+    return CalendarFeedToken.objects.select_related("participant").filter(token_hash=token_hash(token)).first()
 
 
 def with_delegate_stamps(visits: QuerySet[StudyVisit], *, participant) -> QuerySet[StudyVisit]:

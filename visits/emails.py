@@ -1,16 +1,51 @@
-"""What the visit messages say: their template contexts and the itinerary's .ics attachment.
+"""What the visit messages say: their template contexts and their calendar invitations.
 
-The services in ``services.py`` decide who gets which message and when; this module only
-turns visits, items and changes into what the templates in ``templates/emails/`` show.
+The services in ``services/`` decide who gets which message and when; this module only
+turns visits, items and changes into what the templates in ``templates/emails/`` show and
+into iTIP parts.
+
+How entries map onto messages: one email per delegate per event that concerns them (the
+published itinerary, each digest), never one email per entry, so a 20-item itinerary is one
+message in the inbox and not twenty. RFC 5546 gives an iTIP request one UID, and clients act
+on one event per calendar object, so the email carries one ``text/calendar; method=...``
+part per entry, each a complete iCalendar object with that entry's feed UID and SEQUENCE:
+``REQUEST`` for an entry that is new or changed, ``CANCEL`` for one cancelled or removed.
+Clients that read invitations in attachments (Apple Calendar, Thunderbird, Outlook, Google
+for the part it shows) add, move or remove each entry in place; the body lists the day
+by day itinerary (or the digest's lines) for people, and the feed stays the live view.
 """
 
 import datetime as dt
+from email.utils import formataddr
 from itertools import groupby
 
 from django.conf import settings
+from django.urls import reverse
 
-from .calendar import calendar_for_items
+from delegations.models import Participant
+from delegations.tokens import unsubscribe_token
+
+from .calendar import (
+    invitation_calendar,
+    item_invitation_event,
+    leg_invitation_event,
+    mail_address,
+    removed_item_event,
+)
 from .models import ItineraryChange, ItineraryItem, StudyVisit, TravelLeg
+
+
+def reply_to(visit: StudyVisit) -> str:
+    """The visit's programme officers, as a Reply-To header: an answer to a message reaches people."""
+    officers = visit.programme.officers.exclude(email="").order_by("pk")
+    return ", ".join(formataddr((officer.get_full_name(), officer.email)) for officer in officers)
+
+
+def unsubscribe_headers(participant: Participant, kind: str) -> dict[str, str]:
+    """``List-Unsubscribe`` (a signed one-click link, in the active language) and ``List-Unsubscribe-Post``."""
+    token = unsubscribe_token(participant, Participant.OPTIONAL_MAIL[kind])
+    url = settings.SITE_URL + reverse("my:mail_unsubscribe", args=[token])
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
 def portal_url(visit: StudyVisit) -> str:
@@ -34,12 +69,99 @@ def itinerary_days(items: list[ItineraryItem], legs: list[TravelLeg] = ()) -> li
     return [(day, list(day_items)) for day, day_items in groupby(entries, key=lambda entry: entry.local_start.date())]
 
 
-def calendar_attachment(visit: StudyVisit, items: list[ItineraryItem], legs: list[TravelLeg] = ()) -> dict:
-    return {
-        "filename": f"itinerary-{visit.pk}.ics",
-        "mimetype": "text/calendar",
-        "content": calendar_for_items(items, name=visit.title, legs=legs).to_ical().decode(),
-    }
+def _invitation_part(event, *, method: str, participant, stamp: dt.datetime, filename: str) -> dict:
+    attendee = mail_address(participant.email, name=participant.full_name, role="REQ-PARTICIPANT")
+    calendar = invitation_calendar(event, method=method, attendee=attendee, stamp=stamp)
+    return {"filename": filename, "mimetype": f"text/calendar; method={method}", "content": calendar.to_ical().decode()}
+
+
+def _entry_event(entry: ItineraryItem | TravelLeg):
+    return leg_invitation_event(entry) if entry.is_leg else item_invitation_event(entry)
+
+
+def _kind(entry) -> str:
+    return "leg" if entry.is_leg else "item"
+
+
+def invitation_attachments(
+    participant,
+    *,
+    requests: list,
+    cancelled: list = (),
+    removed: list[ItineraryChange] = (),
+    stamp: dt.datetime,
+) -> list[dict]:
+    """One iTIP part per entry (item or leg) for ``participant`` (see the module's note): requests,
+    then cancellations. A leg is invited only to the members it carries (``legs_for_member``).
+
+    ``removed`` are the last changes of deleted entries, which give their UID, old times and SEQUENCE.
+    """
+    requests = _theirs(requests, participant)
+    cancelled = _theirs(cancelled, participant)
+    parts = [
+        _invitation_part(
+            _entry_event(entry),
+            method="REQUEST",
+            participant=participant,
+            stamp=stamp,
+            filename=f"invitation-{_kind(entry)}-{entry.pk}.ics",
+        )
+        for entry in requests
+    ]
+    parts += [
+        _invitation_part(
+            _entry_event(entry),
+            method="CANCEL",
+            participant=participant,
+            stamp=stamp,
+            filename=f"cancellation-{_kind(entry)}-{entry.pk}.ics",
+        )
+        for entry in cancelled
+    ]
+    parts += [
+        _invitation_part(
+            removed_item_event(change),
+            method="CANCEL",
+            participant=participant,
+            stamp=stamp,
+            filename=f"cancellation-{'leg' if change.subject == change.Subject.LEG else 'item'}-{change.item_pk}.ics",
+        )
+        for change in removed
+    ]
+    return parts
+
+
+def _theirs(entries: list, participant) -> list:
+    """Items for everyone; legs only for the members they carry."""
+    legs = legs_for_member([entry for entry in entries if entry.is_leg], participant)
+    return [entry for entry in entries if not entry.is_leg or entry in legs]
+
+
+def digest_entries(changes: list[ItineraryChange], entries_now: dict[tuple[str, int], object]) -> dict[str, list]:
+    """What a batch of changes asks of calendars: ``requests`` (items and legs new or changed),
+    ``cancelled`` (cancelled, still in the itinerary) and ``removed`` (the last change of each deleted one).
+
+    ``entries_now`` are the visit's items and legs now, by ``(subject, id)``. One added and gone
+    within the batch was never invited and is left out, as in ``digest_lines``.
+    """
+    by_item: dict[tuple[str, int], list[ItineraryChange]] = {}
+    for change in changes:
+        by_item.setdefault((change.subject, change.item_pk), []).append(change)
+    Action = ItineraryChange.Action
+    entries = {"requests": [], "cancelled": [], "removed": []}
+    for item_pk, item_changes in by_item.items():
+        first, last = item_changes[0], item_changes[-1]
+        gone = last.action in (Action.CANCELLED, Action.DELETED)
+        if first.action == Action.ADDED and gone:
+            continue
+        item = entries_now.get(item_pk)
+        if item is None:
+            entries["removed"].append(last)
+        elif item.status == ItineraryItem.Status.CANCELLED:
+            entries["cancelled"].append(item)
+        else:
+            entries["requests"].append(item)
+    return entries
 
 
 def digest_lines(changes: list[ItineraryChange]) -> list[dict]:

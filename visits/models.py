@@ -214,6 +214,9 @@ class ItineraryItem(TimeStampedModel):
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="itinerary_items")
     description = models.TextField(_("description"), blank=True)
     notes_for_delegates = models.TextField(_("notes for delegates"), blank=True)
+    # iCalendar's SEQUENCE: raised by the item services on every change of time, place or
+    # cancellation, so calendar clients take the newer copy of the entry (RFC 5545 3.8.7.4).
+    sequence = models.PositiveIntegerField(_("calendar sequence"), default=0, db_default=0, editable=False)
 
     history = HistoricalRecords(m2m_fields=[host_organisations, themes])
 
@@ -295,6 +298,8 @@ class ItineraryChange(models.Model):
     new_starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
     new_ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
     new_venue = models.CharField(_("venue"), max_length=200, blank=True)
+    # The item's calendar SEQUENCE after this change; a removal's is one above the item's last.
+    sequence = models.PositiveIntegerField(_("calendar sequence"), default=0, db_default=0)
     changed_at = models.DateTimeField(_("changed"), auto_now_add=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -352,6 +357,8 @@ class TravelLeg(TimeStampedModel):
     reference = models.CharField(_("reference"), max_length=50, blank=True, help_text=_("e.g. a flight number"))
     notes_for_delegates = models.TextField(_("notes for delegates"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED)
+    # Raised on every change of time, place or status, so calendars replace their copy (SEQUENCE).
+    sequence = models.PositiveIntegerField(_("calendar sequence"), default=0, db_default=0, editable=False)
     # Said in its own column, not by an empty list: a sub-group whose members all leave the
     # roster is nobody's leg, not suddenly everyone's.
     whole_delegation = models.BooleanField(

@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from notifications.selectors import address_bounce
 from officers.forms import MergeForm, add_service_errors
 from officers.history import history_entries
 from officers.merge import is_referenced
@@ -46,6 +47,7 @@ def participant_detail(request, pk: int):
         "participant": participant,
         "memberships": memberships,
         "history": history_entries(Participant.history.filter(id=participant.pk)),
+        "bounce": address_bounce(participant.email),
         "deletable": not is_referenced(participant),
     }
     return render(request, "delegations/participant_detail.html", context)

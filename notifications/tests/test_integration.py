@@ -5,7 +5,7 @@ from collections import Counter
 import pytest
 from django.db import transaction
 
-from notifications.models import Notification
+from notifications.models import BouncedAddress, Notification
 from notifications.services import notification_queue, notification_sweep
 from notifications.tests.live import wait_for
 
@@ -54,6 +54,25 @@ def test_permanent_refusal_marks_the_row_failed_with_the_reason(celery_worker, s
     row.refresh_from_db()
     assert row.last_error == "550 5.1.1 No such mailbox here"
     assert (row.attempts, smtp_server.handler.messages) == (1, [])
+    assert list(BouncedAddress.objects.values_list("email", "reason", "notification")) == [
+        ("person0@example.org", "550 5.1.1 No such mailbox here", row.pk)
+    ]
+
+
+def test_an_address_that_bounced_is_not_mailed_again(celery_worker, smtp_server):
+    smtp_server.handler.answers = {"person0@example.org": ["550 5.1.1 No such mailbox here"]}
+    _queue(1, prefix="first")
+    wait_for(lambda: BouncedAddress.objects.exists(), message="the bounce to be recorded")
+    smtp_server.handler.answers = {}
+
+    [again] = _queue(1, prefix="second")
+    [other] = _queue(2, prefix="third")[1:]
+
+    wait_for(lambda: Notification.objects.get(pk=other.pk).status == "sent", message="the other address's message")
+    again.refresh_from_db()
+    assert (again.status, again.attempts) == ("failed", 0)
+    assert again.last_error.startswith("Not sent: this address bounced on ")
+    assert smtp_server.handler.recipients() == ["person1@example.org"]
 
 
 def test_worker_killed_mid_batch_and_restarted_delivers_each_message_exactly_once(celery_worker, smtp_server, settings):

@@ -95,7 +95,7 @@ def test_participant_erase_blanks_the_person_revokes_feeds_and_anonymises_their_
         None,
     )
     assert CalendarFeedToken.objects.filter(participant=participant, revoked_at__isnull=True).count() == 0
-    assert Client().get(reverse("my:feed", args=[world.feed_token])).status_code == 404
+    assert Client().get(reverse("my:feed", args=[world.feed_token])).status_code == 410
     queued.refresh_from_db()
     sent.refresh_from_db()
     assert queued.status == Notification.Status.CANCELLED

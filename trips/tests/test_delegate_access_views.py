@@ -110,7 +110,7 @@ def test_officer_revokes_a_members_calendar_link(officer_client, visit, member, 
     officer_client.post(reverse("delegate_access:feed", args=[visit.pk, member.pk]), {"action": "revoke"})
 
     assert CalendarFeedToken.objects.get().revoked_at is not None
-    assert officer_client.get(reverse("my:feed", args=[token])).status_code == 404
+    assert officer_client.get(reverse("my:feed", args=[token])).status_code == 410
 
 
 def test_officer_makes_a_new_calendar_link_shown_once(officer_client, visit, member):

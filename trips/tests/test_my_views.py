@@ -340,20 +340,20 @@ def test_feed_with_a_wrong_token_answers_404(client, visit):
     assert response.status_code == 404
 
 
-def test_feed_with_a_revoked_token_answers_404(client, visit, delegate):
+def test_feed_with_a_revoked_token_answers_gone(client, visit, delegate):
     _feed, token = calendar_feed_token_create(delegate[1], by=delegate[0])
     calendar_feed_token_revoke(delegate[1])
 
     response = client.get(reverse("my:feed", args=[token]))
 
-    assert response.status_code == 404
+    assert response.status_code == 410
 
 
-def test_feed_with_a_replaced_token_answers_404(client, visit, delegate):
+def test_feed_with_a_replaced_token_answers_gone(client, visit, delegate):
     _feed, old = calendar_feed_token_create(delegate[1], by=delegate[0])
     _feed, new = calendar_feed_token_create(delegate[1], by=delegate[0])
 
-    assert client.get(reverse("my:feed", args=[old])).status_code == 404
+    assert client.get(reverse("my:feed", args=[old])).status_code == 410
     assert client.get(reverse("my:feed", args=[new])).status_code == 200
 
 
@@ -403,7 +403,7 @@ def test_calendar_page_revokes_the_link(signed_in, visit, delegate):
 
     signed_in.post(reverse("my:calendar"), {"action": "revoke"})
 
-    assert signed_in.get(reverse("my:feed", args=[token])).status_code == 404
+    assert signed_in.get(reverse("my:feed", args=[token])).status_code == 410
 
 
 def test_visit_ics_download_has_the_visit_and_the_delegates_own_travel(signed_in, visit, delegate, other_visit):

@@ -95,7 +95,9 @@ def test_travel_form_zones_default_from_home_to_the_first_host_city(client, two_
     response = client.get(reverse("my:travel_create", args=[visit.pk]))
 
     assert _selected_zones(response) == ("arrival", "Europe/Brussels", "America/Chicago")
-    assert '<option value="America/Chicago" selected>' in response.content.decode()
+    # A text box that searches the zones as one types (not a select of 600), filled in.
+    assert 'name="arrival_timezone" value="America/Chicago"' in response.content.decode()
+    assert '<datalist id="time-zones">' in response.content.decode()
 
 
 def test_travel_form_zones_default_from_the_last_host_city_home_for_the_way_home(client, two_stops):
@@ -129,7 +131,8 @@ def test_travel_form_without_a_zone_to_suggest_asks_instead_of_picking_the_first
 
     assert _selected_zones(response) == ("arrival", "", "")
     assert 'Africa/Abidjan" selected' not in response.content.decode()
-    assert '<option value="" selected>---------</option>' in response.content.decode()
+    assert 'name="departure_timezone" value=' not in response.content.decode()
+    assert 'name="arrival_timezone" value=' not in response.content.decode()
 
 
 OUT_OF_RANGE = "Enter a date between the years 1900 and 2100."
@@ -177,3 +180,26 @@ def test_hotel_with_a_date_out_of_range_is_refused_in_words(client, delegate, fi
     assert response.status_code == 200
     assert response.context["form"].errors == {field: [OUT_OF_RANGE]}
     assert Accommodation.objects.count() == 0
+
+
+def test_travel_form_refuses_a_zone_that_is_not_one_in_words(client, delegate):
+    user, _participant, visit = delegate
+    client.force_login(user)
+    url = reverse("my:travel_create", args=[visit.pk])
+
+    response = client.post(
+        url,
+        {
+            "direction": "arrival",
+            "mode": "flight",
+            "departure_place": "Brussels",
+            "departure_timezone": "Mars/Olympus",
+            "departs_local": "2019-11-03T10:05",
+            "arrival_place": "Nashville",
+            "arrival_timezone": "America/Chicago",
+            "arrives_local": "2019-11-03T16:40",
+        },
+    )
+
+    assert "“Mars/Olympus” is not an IANA time zone, such as Europe/Brussels." in response.content.decode()
+    assert visit.personal_travel.count() == 0

@@ -7,6 +7,7 @@ or feed answers 404.
 import datetime as dt
 import hashlib
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
@@ -26,12 +27,14 @@ from django.utils.text import slugify
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from delegations.models import Participant
-from delegations.services import InvitationState, invitation_for_token, invitation_state
+from delegations.services import InvitationState, invitation_for_token, invitation_state, participant_mail_choices_set
 from delegations.services import invitation_accept as invitation_accept_service
+from delegations.tokens import unsubscribe_token_read
 from officers.forms import add_service_errors
 from visits.models import ItineraryItem, StudyVisit, TravelLeg, VisitStop
 from visits.pagecache import cached_fragment, fragment_key
@@ -39,12 +42,12 @@ from visits.pdf import pdf_from_template
 from visits.selectors import itinerary_for_visit, legs_for_participant, visits_for_delegate
 
 from ..calendar import calendar_for_delegate
-from ..forms import AccommodationForm, InvitationPasswordForm, PersonalTravelForm
+from ..forms import AccommodationForm, InvitationPasswordForm, MailChoicesForm, PersonalTravelForm, zone_names
 from ..models import Accommodation, CalendarFeedToken, PersonalTravel
 from ..selectors import (
     accommodations_for,
     co_delegates_for_visit,
-    feed_participant_for_token,
+    feed_link_for_token,
     personal_travel_for,
     visits_for_participant,
     with_delegate_stamps,
@@ -175,15 +178,19 @@ def itinerary(request, pk: int):
     return render(request, "trips/my/itinerary.html", context)
 
 
-def _ics_response(calendar, *, filename: str, attachment: bool) -> HttpResponse:
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+def _ics_response(request, body: bytes, *, filename: str, attachment: bool, language: str) -> HttpResponse:
+    """A calendar file; to HEAD, the same headers and no body."""
+    response = HttpResponse(b"" if request.method == "HEAD" else body, content_type="text/calendar; charset=utf-8")
     disposition = "attachment" if attachment else "inline"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response["Content-Language"] = language
+    if request.method == "HEAD":
+        response["Content-Length"] = str(len(body))
     return response
 
 
 @login_required
-@require_GET
+@require_safe
 def visit_ics(request, pk: int):
     visit, participant = _delegate_visit(request, pk)
     calendar = calendar_for_delegate(
@@ -193,7 +200,13 @@ def visit_ics(request, pk: int):
         travel=personal_travel_for(visit, participant),
         accommodations=accommodations_for(visit, participant),
     )
-    return _ics_response(calendar, filename=f"{slugify(visit.title)[:60]}.ics", attachment=True)
+    return _ics_response(
+        request,
+        calendar.to_ical(),
+        filename=f"{slugify(visit.title)[:60]}.ics",
+        attachment=True,
+        language=get_language(),
+    )
 
 
 # Calendar apps poll feeds all day: the stamps' SQL is compiled once per process (for a stand-in
@@ -242,6 +255,10 @@ def _feed_validators(participant: Participant) -> tuple[str, dt.datetime | None]
     return f'"{etag}"', max(known) if known else None
 
 
+def _feed_language(participant: Participant) -> str:
+    return participant.preferred_language or settings.LANGUAGE_CODE
+
+
 def _feed_body(participant: Participant) -> bytes:
     visits = visits_for_participant(participant)
     items = (
@@ -250,7 +267,7 @@ def _feed_body(participant: Participant) -> bytes:
         .prefetch_related("host_organisations", "themes")
         .order_by("starts_at", "pk")
     )
-    with override(participant.preferred_language):
+    with override(_feed_language(participant)):
         calendar = calendar_for_delegate(
             items,
             name=_("CityExchange: %(name)s") % {"name": participant.full_name},
@@ -263,26 +280,79 @@ def _feed_body(participant: Participant) -> bytes:
     return calendar.to_ical()
 
 
-@require_GET
+@require_safe
 def feed(request, token: str):
-    """The personal calendar feed: 304 from its validators alone; its body is cached under its ETag."""
-    participant = feed_participant_for_token(token)
-    if participant is None:
+    """The personal calendar feed: 304 from its validators alone; its body is cached under its ETag.
+
+    A revoked or replaced link answers 410 Gone, so calendar apps drop the subscription
+    instead of retrying it for ever; an unknown one 404.
+    """
+    link = feed_link_for_token(token)
+    if link is None:
         raise Http404
+    if link.revoked_at is not None:
+        return HttpResponse(
+            _("This calendar link was revoked or replaced. Subscribe to your new link from the portal."),
+            status=410,
+            content_type="text/plain; charset=utf-8",
+        )
+    participant = link.participant
     etag, last_modified = _feed_validators(participant)
     last_modified_ts = int(last_modified.timestamp()) if last_modified else None
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified_ts)
     if not_modified is None:
         body = cached_fragment(fragment_key("feed", etag), lambda: {"ics": _feed_body(participant)})["ics"]
-        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-        response["Content-Disposition"] = 'inline; filename="cityexchange.ics"'
+        response = _ics_response(
+            request, body, filename="cityexchange.ics", attachment=False, language=_feed_language(participant)
+        )
     else:
         response = not_modified
+        response["Content-Language"] = _feed_language(participant)
     response["ETag"] = etag
     if last_modified_ts:
         response["Last-Modified"] = http_date(last_modified_ts)
     response["Cache-Control"] = "private, no-cache"
     return response
+
+
+def _optional_mail_label(switch: str) -> str:
+    return Participant._meta.get_field(switch).verbose_name
+
+
+@csrf_exempt  # RFC 8058: the mail provider POSTs "List-Unsubscribe=One-Click" with no session or CSRF token
+@require_http_methods(["GET", "HEAD", "POST"])
+def mail_unsubscribe(request, token: str):
+    """Turn off one kind of optional mail from a signed link, without signing in.
+
+    GET shows a button (link scanners and previews fetch links and must change nothing);
+    POST, from that button or a mail client's one-click unsubscribe, turns it off.
+    """
+    read = unsubscribe_token_read(token)
+    participant = None
+    if read and read[1] in set(Participant.OPTIONAL_MAIL.values()):
+        participant = Participant.objects.filter(pk=read[0]).exclude(email="").first()
+    if participant is None:
+        raise Http404
+    switch = read[1]
+    done = request.method == "POST"
+    if done:
+        participant_mail_choices_set(participant, by=None, **{switch: False})
+    context = {"what": _optional_mail_label(switch), "done": done}
+    return render(request, "trips/my/mail_unsubscribe.html", context)
+
+
+@login_required
+def mail_choices(request):
+    """The signed-in delegate's choice of optional mail."""
+    participant = _participant(request.user)
+    if participant is None:
+        raise Http404
+    form = MailChoicesForm(request.POST or None, instance=Participant.objects.get(pk=participant.pk))
+    if request.method == "POST" and form.is_valid():
+        participant_mail_choices_set(participant, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Your mail choices are saved."))
+        return redirect("my:mail")
+    return render(request, "trips/my/mail_choices.html", {"form": form})
 
 
 @login_required
@@ -361,6 +431,7 @@ def own_record_edit(request, *, visit, participant, model, form_class, record_pk
             "participant": participant,
             "record": instance,
             "is_travel": model is PersonalTravel,
+            "time_zones": zone_names() if model is PersonalTravel else (),
             "done_url": done_url,
             **(template_context or {}),
         },

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from .. import emails
 from ..models import ItineraryChange, StudyVisit
+from ..selectors import itinerary_for_visit, legs_for_visit
 from .publishing import confirmed_participants, participant_message_queue
 
 
@@ -35,7 +36,10 @@ def visit_itinerary_digest_queue(visit_id: int, *, now: dt.datetime) -> int:
     """Tell a visit's pending itinerary changes in one digest per confirmed member, and mark them told.
 
     The message key names the batch's last change, so the same batch is never sent
-    twice, even by two beat processes racing. Returns how many messages were queued.
+    twice, even by two beat processes racing. Each digest carries an iTIP part per entry
+    it tells of (``visits.emails``): a ``REQUEST`` with the entry's new SEQUENCE for one
+    added or changed, a ``CANCEL`` for one cancelled or removed. Returns how many
+    messages were queued.
     """
     visit = StudyVisit.objects.select_for_update().get(pk=visit_id)
     changes = list(
@@ -48,6 +52,13 @@ def visit_itinerary_digest_queue(visit_id: int, *, now: dt.datetime) -> int:
     lines = emails.digest_lines(changes)
     if lines and visit.status == StudyVisit.Status.PUBLISHED:
         batch = changes[-1].pk
+        Subject = ItineraryChange.Subject
+        ids = {subject: {c.item_pk for c in changes if c.subject == subject} for subject in Subject.values}
+        entries_now = {
+            (Subject.ITEM, item.pk): item for item in itinerary_for_visit(visit).filter(pk__in=ids[Subject.ITEM])
+        }
+        entries_now |= {(Subject.LEG, leg.pk): leg for leg in legs_for_visit(visit).filter(pk__in=ids[Subject.LEG])}
+        entries = emails.digest_entries(changes, entries_now)
         for participant in confirmed_participants(visit):
             queued += participant_message_queue(
                 participant,
@@ -55,6 +66,7 @@ def visit_itinerary_digest_queue(visit_id: int, *, now: dt.datetime) -> int:
                 kind="itinerary_digest",
                 about=visit,
                 context={"visit": visit, "lines": lines},
+                attachments=emails.invitation_attachments(participant, **entries, stamp=now),
             )
     ItineraryChange.objects.filter(pk__in=[change.pk for change in changes]).update(digested_at=now)
     return queued

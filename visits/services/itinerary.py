@@ -11,6 +11,8 @@ from .programmes import write_fields
 _ITEM_M2M_FIELDS = ("host_organisations", "themes")
 # What delegates are told about when it changes on a published visit.
 _TOLD_FIELDS = ("city_id", "title", "venue", "address", "starts_at", "ends_at", "status", "kind", "notes_for_delegates")
+# What makes a calendar entry a new revision (its SEQUENCE goes up): when, where, and whether it happens.
+_SEQUENCE_FIELDS = ("city_id", "venue", "address", "starts_at", "ends_at")
 
 
 @transaction.atomic
@@ -41,6 +43,8 @@ def itinerary_item_update(item: ItineraryItem, *, by, **fields) -> ItineraryItem
 
     On a published visit, records what changed (a move keeps the old times; setting the
     status to cancelled is recorded as a cancellation) for the next itinerary digest.
+    A change of time, city, venue or address, a cancellation or its reversal raises the
+    item's calendar ``sequence``.
     """
     item = ItineraryItem.objects.select_for_update().select_related("city", "visit").get(pk=item.pk)
     fields.pop("visit", None)
@@ -48,6 +52,8 @@ def itinerary_item_update(item: ItineraryItem, *, by, **fields) -> ItineraryItem
     before = _item_snapshot(item)
     for name, value in fields.items():
         setattr(item, name, value)
+    if item_revised(before, item):
+        item.sequence += 1
     item.full_clean()
     item._change_reason = "updated"
     history_user_set(item, by)
@@ -72,6 +78,7 @@ def itinerary_item_duplicate(item: ItineraryItem, *, by) -> ItineraryItem:
     copy = ItineraryItem.objects.get(pk=item.pk)
     copy.pk = None
     copy._state.adding = True
+    copy.sequence = 0
     write_fields(
         copy,
         {"title": _("%(title)s (copy)") % {"title": item.title}, "status": ItineraryItem.Status.REQUESTED},
@@ -91,6 +98,14 @@ def itinerary_item_delete(item: ItineraryItem, *, by) -> None:
         change_record(item, action=ItineraryChange.Action.DELETED, before=_item_snapshot(item), by=by)
     history_user_set(item, by)
     item.delete()
+
+
+def item_revised(before: dict, item) -> bool:
+    """Whether a change from the snapshot ``before`` makes a new calendar revision of ``item``."""
+    cancelled = ItineraryItem.Status.CANCELLED
+    if (before["status"] == cancelled) != (item.status == cancelled):
+        return True
+    return any(before[name] != getattr(item, name) for name in _SEQUENCE_FIELDS)
 
 
 def _item_snapshot(item: ItineraryItem) -> dict:
@@ -129,6 +144,7 @@ def change_record(item: ItineraryItem | TravelLeg, *, action: str, before: dict 
         old_venue=before.get("venue", ""),
         new_starts_at=None if gone else item.starts_at,
         new_ends_at=None if gone else item.ends_at,
+        sequence=item.sequence + 1 if gone else item.sequence,
         by=by if getattr(by, "pk", None) else None,
         **where,
     )

@@ -9,6 +9,8 @@ from officers.history import history_user_set
 from ..models import ItineraryChange, StudyVisit, TravelLeg
 from .itinerary import change_record
 
+# What a calendar's copy of a leg shows of when and where: a change makes a new revision.
+_LEG_SEQUENCE_FIELDS = ("from_city_id", "from_place", "to_city_id", "to_place", "departs_at", "arrives_at")
 _LEG_TOLD_FIELDS = (
     "kind",
     "from_city_id",
@@ -70,7 +72,8 @@ def travel_leg_update(leg: TravelLeg, *, by, members=None, **fields) -> TravelLe
     """Change a leg's fields (and, when given, who travels), validated with ``full_clean``.
 
     On a published visit, records what changed (old times kept; a new cancelled status is
-    recorded as a cancellation) for the next itinerary digest.
+    recorded as a cancellation) for the next itinerary digest. A change of time, city, place,
+    a cancellation or its reversal raises the leg's calendar ``sequence``.
     """
     leg = TravelLeg.objects.select_for_update().select_related("visit", "from_city", "to_city").get(pk=leg.pk)
     fields.pop("visit", None)
@@ -80,6 +83,10 @@ def travel_leg_update(leg: TravelLeg, *, by, members=None, **fields) -> TravelLe
     if members is not None:
         members = _leg_members_check(leg.visit, members)
         leg.whole_delegation = not members
+    cancelled = TravelLeg.Status.CANCELLED
+    moved = any(before[name] != getattr(leg, name) for name in _LEG_SEQUENCE_FIELDS)
+    if moved or (before["status"] == cancelled) != (leg.status == cancelled):
+        leg.sequence += 1
     leg.full_clean()
     leg._change_reason = "updated"
     history_user_set(leg, by)

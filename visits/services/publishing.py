@@ -20,8 +20,9 @@ def visit_publish(visit: StudyVisit, *, by) -> StudyVisit:
     """Publish a draft visit: delegates can see its itinerary from now on.
 
     Changes the visit's status and publication time, and queues one "itinerary
-    published" message (itinerary in the body, .ics attached, portal link) to every
-    confirmed member of the delegation who has an email address.
+    published" message (itinerary in the body, portal link, and an iTIP ``REQUEST`` part
+    per entry under its feed UID: see ``visits.emails``) to every confirmed member of the
+    delegation who has an email address.
     """
     visit = StudyVisit.objects.select_for_update().get(pk=visit.pk)
     if visit.status != StudyVisit.Status.DRAFT:
@@ -72,12 +73,24 @@ def confirmed_participants(visit: StudyVisit) -> list[Participant]:
 def participant_message_queue(
     participant: Participant, *, key: str, kind: str, about, context: dict, attachments=None
 ) -> bool:
-    """Queue one message to one participant in their language; ``False`` if that key was already queued."""
+    """Queue one message to one participant in their language; ``False`` if that key was already queued
+    or if it is optional mail (``Participant.OPTIONAL_MAIL``) the participant turned off.
+
+    A message about a visit has its programme officers as Reply-To; optional mail carries a
+    one-click unsubscribe link (RFC 8058).
+    """
+    if not participant.wants_mail(kind):
+        return False
     language = participant.preferred_language or settings.LANGUAGE_CODE
+    headers = {}
     with translation.override(language):
+        if kind in Participant.OPTIONAL_MAIL:
+            headers.update(emails.unsubscribe_headers(participant, kind))
         context = {**context, "participant": participant}
         if "visit" in context:
             context["portal_url"] = emails.portal_url(context["visit"])
+            if reply_to := emails.reply_to(context["visit"]):
+                headers["Reply-To"] = reply_to
         _notification, created = notification_queue(
             key=key,
             kind=kind,
@@ -86,6 +99,7 @@ def participant_message_queue(
             language=language,
             about=about,
             attachments=attachments,
+            headers=headers,
             **notification_render(kind, language=language, context=context),
         )
     return created
@@ -110,6 +124,8 @@ def _itinerary_published_queue(visit: StudyVisit) -> int:
             kind="itinerary_published",
             about=visit,
             context={"visit": visit, "days": emails.itinerary_days(items, theirs)},
-            attachments=[emails.calendar_attachment(visit, items, theirs)],
+            attachments=emails.invitation_attachments(
+                participant, requests=[*items, *theirs], stamp=visit.published_at
+            ),
         )
     return queued

@@ -39,8 +39,14 @@ def test_publishing_the_demo_visit_delivers_one_message_per_confirmed_member(
     messages = smtp_server.handler.messages
     assert smtp_server.handler.recipients() == CONFIRMED
     assert [message["Subject"].strip() for message in messages] == [f"Your itinerary: {RETURN_VISIT}"] * 2
-    attachments = [part.get_filename() for message in messages for part in message.walk() if part.get_filename()]
-    assert attachments == [f"itinerary-{upcoming_visit.pk}.ics"] * 2
+    items = upcoming_visit.itinerary_items.exclude(status="cancelled").order_by("starts_at", "ends_at", "pk")
+    invitations = [f"invitation-item-{pk}.ics" for pk in items.values_list("pk", flat=True)]
+    attachments = [[part.get_filename() for part in message.walk() if part.get_filename()] for message in messages]
+    assert attachments == [invitations] * 2
+    assert {part.get_content_type() for message in messages for part in message.walk() if part.get_filename()} == {
+        "text/calendar"
+    }
+    assert [message["Auto-Submitted"] for message in messages] == ["auto-generated"] * 2
 
 
 def test_ten_quick_edits_give_one_digest_per_confirmed_member(upcoming_visit, celery_worker, smtp_server, settings):

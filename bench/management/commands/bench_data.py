@@ -328,6 +328,7 @@ class Command(BaseCommand):
         item0 = self._base(cursor, ItineraryItem)
         item_fields = ["id", "kind", "title", "venue", "address", "starts_at", "ends_at", "status", "host_contact"]
         item_fields += ["description", "notes_for_delegates", "created_at", "updated_at", "city_id", "visit_id"]
+        item_fields += ["sequence"]
         counts["items"] = copy(ItineraryItem, item_fields, self._items(visits, item0, now))
         self._history(ItineraryItem, item_fields, self._items(visits, item0, now))
         total_items = counts["items"]
@@ -405,6 +406,7 @@ class Command(BaseCommand):
                     now,
                     city_id,
                     v["id"],
+                    0,
                 )
                 pk += 1
 

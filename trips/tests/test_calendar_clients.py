@@ -1,0 +1,228 @@
+"""The feed and the .ics as independent clients read them: icalendar, vobject (which reads the
+VTIMEZONE definitions, not the zone names) and ics; across the US (3 November 2019) and EU
+(27 October 2019) daylight-saving changes, with summer-time items on both sides."""
+
+import datetime as dt
+
+import icalendar
+import ics
+import pytest
+import vobject
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from delegations.tests.factories import DelegationMemberFactory, ParticipantFactory
+from partners.tests.factories import CityFactory
+from trips.services import calendar_feed_token_create, calendar_feed_token_revoke
+from visits.models import ItineraryItem
+from visits.services import itinerary_item_cancel, itinerary_item_update
+from visits.tests.factories import ItineraryItemFactory, PublishedVisitFactory
+
+pytestmark = pytest.mark.django_db
+
+UTC = dt.UTC
+INSTANTS = {
+    # Summer time: vobject took a rule-less America/Chicago as CST all year and put this at 15:00 UTC.
+    "Chicago in July": (dt.datetime(2019, 7, 1, 14, tzinfo=UTC), dt.datetime(2019, 7, 1, 15, tzinfo=UTC)),
+    "Nashville, last CDT morning": (dt.datetime(2019, 11, 2, 14, tzinfo=UTC), dt.datetime(2019, 11, 2, 15, tzinfo=UTC)),
+    "Nashville, first CST morning": (
+        dt.datetime(2019, 11, 3, 15, tzinfo=UTC),
+        dt.datetime(2019, 11, 3, 16, tzinfo=UTC),
+    ),
+    "Washington, EST": (dt.datetime(2019, 11, 7, 14, tzinfo=UTC), dt.datetime(2019, 11, 7, 15, tzinfo=UTC)),
+    "Liège, last CEST morning": (dt.datetime(2019, 10, 26, 7, tzinfo=UTC), dt.datetime(2019, 10, 26, 8, tzinfo=UTC)),
+    "Liège, first CET morning": (dt.datetime(2019, 10, 28, 8, tzinfo=UTC), dt.datetime(2019, 10, 28, 9, tzinfo=UTC)),
+}
+ZONES = {
+    "Chicago in July": "America/Chicago",
+    "Nashville, last CDT morning": "America/Chicago",
+    "Nashville, first CST morning": "America/Chicago",
+    "Washington, EST": "America/New_York",
+    "Liège, last CEST morning": "Europe/Brussels",
+    "Liège, first CET morning": "Europe/Brussels",
+}
+
+
+@pytest.fixture
+def world():
+    cities = {
+        zone: CityFactory(name=zone.split("/")[1], timezone=zone)
+        for zone in ("America/Chicago", "America/New_York", "Europe/Brussels")
+    }
+    user = get_user_model().objects.create_user(username="camille@example.org", email="camille@example.org")
+    participant = ParticipantFactory(user=user, email="camille@example.org", preferred_language="fr")
+    visit = PublishedVisitFactory(title="Belgians in Tennessee")
+    DelegationMemberFactory(delegation=visit.delegation, participant=participant)
+    for title, (starts_at, ends_at) in INSTANTS.items():
+        ItineraryItemFactory(visit=visit, city=cities[ZONES[title]], title=title, starts_at=starts_at, ends_at=ends_at)
+    return user, participant, visit
+
+
+def _by_icalendar(content: bytes) -> dict:
+    return {
+        str(event["SUMMARY"]): (event.decoded("DTSTART").astimezone(UTC), event.decoded("DTEND").astimezone(UTC))
+        for event in icalendar.Calendar.from_ical(content).walk("VEVENT")
+    }
+
+
+def _by_vobject(content: bytes) -> dict:
+    return {
+        event.summary.value: (event.dtstart.value.astimezone(UTC), event.dtend.value.astimezone(UTC))
+        for event in vobject.readOne(content.decode()).vevent_list
+    }
+
+
+def _by_ics(content: bytes) -> dict:
+    return {
+        event.name: (event.begin.datetime.astimezone(UTC), event.end.datetime.astimezone(UTC))
+        for event in ics.Calendar(content.decode()).events
+    }
+
+
+PARSERS = [_by_icalendar, _by_vobject, _by_ics]
+
+
+@pytest.mark.parametrize("parse", PARSERS)
+def test_feed_gives_every_parser_the_stored_instants_across_both_changes(client, world, parse):
+    user, participant, _visit = world
+    _link, token = calendar_feed_token_create(participant, by=user)
+
+    response = client.get(reverse("my:feed", args=[token]))
+
+    assert response.status_code == 200
+    assert parse(response.content) == INSTANTS
+
+
+@pytest.mark.parametrize("parse", PARSERS)
+def test_ics_download_gives_every_parser_the_stored_instants_across_both_changes(client, world, parse):
+    user, _participant, visit = world
+    client.force_login(user)
+
+    response = client.get(reverse("my:visit_ics", args=[visit.pk]))
+
+    assert response.status_code == 200
+    assert parse(response.content) == INSTANTS
+
+
+def test_feed_zones_carry_yearly_rules_not_listed_dates(client, world):
+    user, participant, _visit = world
+    _link, token = calendar_feed_token_create(participant, by=user)
+
+    calendar = icalendar.Calendar.from_ical(client.get(reverse("my:feed", args=[token])).content)
+
+    zones = {str(zone["TZID"]): zone for zone in calendar.walk("VTIMEZONE")}
+    assert sorted(zones) == ["America/Chicago", "America/New_York", "Europe/Brussels"]
+    rules = sorted(
+        (component.name, component["RRULE"].to_ical().decode())
+        for component in zones["Europe/Brussels"].subcomponents
+        if "RRULE" in component
+    )
+    assert rules == [
+        ("DAYLIGHT", "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3"),
+        ("STANDARD", "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10"),
+    ]
+    assert b"RDATE" not in calendar.to_ical()
+
+
+def test_feed_asks_clients_to_refresh_hourly_in_its_language(client, world):
+    user, participant, _visit = world
+    _link, token = calendar_feed_token_create(participant, by=user)
+
+    response = client.get(reverse("my:feed", args=[token]))
+
+    assert response["Content-Language"] == "fr"
+    assert b"REFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n" in response.content
+    assert b"X-PUBLISHED-TTL:PT1H\r\n" in response.content
+
+
+def test_feed_answers_head_with_its_headers_and_no_body(client, world):
+    user, participant, _visit = world
+    _link, token = calendar_feed_token_create(participant, by=user)
+    full = client.get(reverse("my:feed", args=[token]))
+
+    response = client.head(reverse("my:feed", args=[token]))
+
+    assert response.status_code == 200
+    assert response.content == b""
+    assert response["ETag"] == full["ETag"]
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response["Content-Length"] == str(len(full.content))
+
+
+def test_ics_download_answers_head(client, world):
+    user, _participant, visit = world
+    client.force_login(user)
+
+    response = client.head(reverse("my:visit_ics", args=[visit.pk]))
+
+    assert response.status_code == 200
+    assert response.content == b""
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+
+
+def test_feed_link_replaced_answers_gone(client, world):
+    user, participant, _visit = world
+    _old, old_token = calendar_feed_token_create(participant, by=user)
+    _new, new_token = calendar_feed_token_create(participant, by=user)
+
+    assert client.get(reverse("my:feed", args=[old_token])).status_code == 410
+    assert client.head(reverse("my:feed", args=[old_token])).status_code == 410
+    assert client.get(reverse("my:feed", args=[new_token])).status_code == 200
+
+
+def test_feed_link_revoked_answers_gone_and_unknown_not_found(client, world):
+    user, participant, _visit = world
+    _link, token = calendar_feed_token_create(participant, by=user)
+    calendar_feed_token_revoke(participant)
+
+    assert client.get(reverse("my:feed", args=[token])).status_code == 410
+    assert client.get(reverse("my:feed", args=["not-a-token"])).status_code == 404
+
+
+def _feed_events(client, token) -> dict:
+    calendar = icalendar.Calendar.from_ical(client.get(reverse("my:feed", args=[token])).content)
+    return {str(event["SUMMARY"]): event for event in calendar.walk("VEVENT")}
+
+
+def test_sequence_rises_on_a_move_and_not_on_a_new_title(client, world):
+    user, participant, visit = world
+    _link, token = calendar_feed_token_create(participant, by=user)
+    item = visit.itinerary_items.get(title="Washington, EST")
+    uid = str(_feed_events(client, token)["Washington, EST"]["UID"])
+
+    itinerary_item_update(item, by=user, notes_for_delegates="Bring your passport")
+    unmoved = _feed_events(client, token)["Washington, EST"]
+    itinerary_item_update(
+        item, by=user, starts_at=item.starts_at + dt.timedelta(hours=1), ends_at=item.ends_at + dt.timedelta(hours=1)
+    )
+    moved = _feed_events(client, token)["Washington, EST"]
+    itinerary_item_update(item, by=user, venue="City Hall")
+    placed = _feed_events(client, token)["Washington, EST"]
+
+    assert (unmoved["SEQUENCE"], moved["SEQUENCE"], placed["SEQUENCE"]) == (0, 1, 2)
+    assert str(moved["UID"]) == uid
+    assert moved.decoded("DTSTART").astimezone(UTC) == dt.datetime(2019, 11, 7, 15, tzinfo=UTC)
+    item.refresh_from_db()
+    assert placed.decoded("LAST-MODIFIED") == item.updated_at.replace(microsecond=0)
+    assert placed.decoded("DTSTAMP") == item.updated_at.replace(microsecond=0)
+
+
+def test_cancelled_item_stays_cancelled_under_its_uid_until_it_would_have_ended(client, world):
+    user, participant, visit = world
+    _link, token = calendar_feed_token_create(participant, by=user)
+    soon = dt.datetime.now(UTC) + dt.timedelta(days=30)
+    visit.starts_on, visit.ends_on = soon.date() - dt.timedelta(days=1), soon.date() + dt.timedelta(days=1)
+    visit.save()
+    future = visit.itinerary_items.get(title="Washington, EST")
+    ItineraryItem.objects.filter(pk=future.pk).update(starts_at=soon, ends_at=soon + dt.timedelta(hours=1))
+    past = visit.itinerary_items.get(title="Chicago in July")
+    ItineraryItem.objects.filter(pk=past.pk).update(status=ItineraryItem.Status.CANCELLED)
+    uid = str(_feed_events(client, token)["Washington, EST"]["UID"])
+
+    itinerary_item_cancel(future, by=user)
+    events = _feed_events(client, token)
+
+    assert str(events["Washington, EST"]["UID"]) == uid
+    assert str(events["Washington, EST"]["STATUS"]) == "CANCELLED"
+    assert events["Washington, EST"]["SEQUENCE"] == 1
+    assert "Chicago in July" not in events
