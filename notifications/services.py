@@ -122,7 +122,7 @@ def notification_dispatch(notification_id: int) -> bool:
     if time.monotonic() < _broker_down_until:
         return False
     try:
-        send.apply_async(
+        send.apply_async(  # called only from notification_queue's on_commit hook or the sweep task
             retry=True,
             retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2},
         )

@@ -220,22 +220,25 @@ def test_officer_leg_at_a_skipped_local_time_is_refused_in_words(client, officer
     assert TravelLeg.objects.count() == 0
 
 
+def _car_in_nashville_at_half_past_one(client, visit, cities, **fields):
+    """A leg posted from the visit page, leaving at 01:30 the night the clocks go back."""
+    data = {
+        "leg-kind": "car",
+        "leg-status": "confirmed",
+        "leg-from_city": cities["nashville"].pk,
+        "leg-to_city": cities["nashville"].pk,
+        "leg-departure_day": "2019-11-03",
+        "leg-departure_time": "01:30",
+        "leg-arrival_time": "03:00",
+        **fields,
+    }
+    return client.post(reverse("visits:leg_create", args=[visit.pk]), data, follow=True)
+
+
 def test_officer_leg_at_a_repeated_local_time_takes_the_first_and_says_so(client, officer, visit, cities):
     client.force_login(officer)
 
-    response = client.post(
-        reverse("visits:leg_create", args=[visit.pk]),
-        {
-            "leg-kind": "car",
-            "leg-status": "confirmed",
-            "leg-from_city": cities["nashville"].pk,
-            "leg-to_city": cities["nashville"].pk,
-            "leg-departure_day": "2019-11-03",
-            "leg-departure_time": "01:30",
-            "leg-arrival_time": "03:00",
-        },
-        follow=True,
-    )
+    response = _car_in_nashville_at_half_past_one(client, visit, cities)
 
     assert TravelLeg.objects.get().departs_at == at("2019-11-03 06:30")  # 01:30 CDT, the first
     assert "2019-11-03 01:30 happens twice in Nashville" in response.content.decode()
@@ -244,20 +247,7 @@ def test_officer_leg_at_a_repeated_local_time_takes_the_first_and_says_so(client
 def test_officer_leg_at_a_repeated_local_time_takes_the_second_when_chosen(client, officer, visit, cities):
     client.force_login(officer)
 
-    response = client.post(
-        reverse("visits:leg_create", args=[visit.pk]),
-        {
-            "leg-kind": "car",
-            "leg-status": "confirmed",
-            "leg-from_city": cities["nashville"].pk,
-            "leg-to_city": cities["nashville"].pk,
-            "leg-departure_day": "2019-11-03",
-            "leg-departure_time": "01:30",
-            "leg-departure_occurrence": "1",
-            "leg-arrival_time": "03:00",
-        },
-        follow=True,
-    )
+    response = _car_in_nashville_at_half_past_one(client, visit, cities, **{"leg-departure_occurrence": "1"})
 
     assert TravelLeg.objects.get().departs_at == at("2019-11-03 07:30")  # 01:30 CST, the second
     assert "2019-11-03 01:30 happens twice in Nashville" not in response.content.decode()
