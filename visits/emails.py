@@ -89,15 +89,28 @@ def invitation_attachments(
     requests: list,
     cancelled: list = (),
     removed: list[ItineraryChange] = (),
+    audience: dict | None = None,
+    member_pk: int | None = None,
     stamp: dt.datetime,
 ) -> list[dict]:
     """One iTIP part per entry (item or leg) for ``participant`` (see the module's note): requests,
     then cancellations. A leg is invited only to the members it carries (``legs_for_member``).
 
     ``removed`` are the last changes of deleted entries, which give their UID, old times and SEQUENCE.
+    ``audience`` (from ``digest_entries``) says whom each changed leg concerns; with the
+    participant's ``member_pk`` it keeps a sub-group's removals to that sub-group.
     """
+
+    def told(subject: str, pk: int) -> bool:
+        return audience is None or concerns(audience.get((subject, pk)), member_pk)
+
+    Subject = ItineraryChange.Subject
+    # A member taken off a leg in this batch gets its cancellation: their copy must go.
+    dropped = [entry for entry in requests if entry.is_leg and told(Subject.LEG, entry.pk)]
     requests = _theirs(requests, participant)
-    cancelled = _theirs(cancelled, participant)
+    dropped = [entry for entry in dropped if entry not in requests]
+    cancelled = _theirs(cancelled, participant) + dropped
+    removed = [change for change in removed if told(change.subject, change.item_pk)]
     parts = [
         _invitation_part(
             _entry_event(entry),
@@ -148,13 +161,14 @@ def digest_entries(changes: list[ItineraryChange], entries_now: dict[tuple[str, 
     for change in changes:
         by_item.setdefault((change.subject, change.item_pk), []).append(change)
     Action = ItineraryChange.Action
-    entries = {"requests": [], "cancelled": [], "removed": []}
+    entries = {"requests": [], "cancelled": [], "removed": [], "audience": {}}
     for item_pk, item_changes in by_item.items():
         first, last = item_changes[0], item_changes[-1]
         gone = last.action in (Action.CANCELLED, Action.DELETED)
         if first.action == Action.ADDED and gone:
             continue
         item = entries_now.get(item_pk)
+        entries["audience"][item_pk] = _audience(item_changes)
         if item is None:
             entries["removed"].append(last)
         elif item.status == ItineraryItem.Status.CANCELLED:
@@ -162,6 +176,17 @@ def digest_entries(changes: list[ItineraryChange], entries_now: dict[tuple[str, 
         else:
             entries["requests"].append(item)
     return entries
+
+
+def _audience(changes: list[ItineraryChange]) -> set[int] | None:
+    """The members a run of changes of one entry concerns; ``None`` for everyone."""
+    if any(not change.audience for change in changes):
+        return None
+    return {pk for change in changes for pk in change.audience}
+
+
+def concerns(audience: set[int] | None, member_pk: int | None) -> bool:
+    return audience is None or member_pk in audience
 
 
 def digest_lines(changes: list[ItineraryChange]) -> list[dict]:
@@ -193,6 +218,7 @@ def digest_lines(changes: list[ItineraryChange]) -> list[dict]:
             {
                 "kind": kind,
                 "subject": last.subject,
+                "audience": _audience(item_changes),
                 "title": last.title,
                 "old_title": first.old_title if first.old_title != last.title else "",
                 "city": last.city_name,

@@ -310,6 +310,9 @@ class ItineraryChange(models.Model):
         related_name="+",
     )
     digested_at = models.DateTimeField(_("told in a digest"), null=True, blank=True)
+    # Whom a change of a sub-group leg concerns: the delegation member ids on it before or after
+    # (their union); empty for items and whole-delegation legs, which concern everyone.
+    audience = models.JSONField(_("members concerned"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("itinerary change")

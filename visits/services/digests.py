@@ -59,14 +59,20 @@ def visit_itinerary_digest_queue(visit_id: int, *, now: dt.datetime) -> int:
         }
         entries_now |= {(Subject.LEG, leg.pk): leg for leg in legs_for_visit(visit).filter(pk__in=ids[Subject.LEG])}
         entries = emails.digest_entries(changes, entries_now)
+        member_pks = dict(visit.delegation.members.values_list("participant_id", "pk")) if visit.delegation_id else {}
         for participant in confirmed_participants(visit):
+            member_pk = member_pks.get(participant.pk)
+            # A sub-group leg's changes are told only to the members they concern.
+            theirs = [line for line in lines if emails.concerns(line["audience"], member_pk)]
+            if not theirs:
+                continue
             queued += participant_message_queue(
                 participant,
                 key=f"itinerary-digest:{visit.pk}:{batch}:{participant.pk}",
                 kind="itinerary_digest",
                 about=visit,
-                context={"visit": visit, "lines": lines},
-                attachments=emails.invitation_attachments(participant, **entries, stamp=now),
+                context={"visit": visit, "lines": theirs},
+                attachments=emails.invitation_attachments(participant, **entries, member_pk=member_pk, stamp=now),
             )
     ItineraryChange.objects.filter(pk__in=[change.pk for change in changes]).update(digested_at=now)
     return queued

@@ -114,6 +114,16 @@ def _item_snapshot(item: ItineraryItem) -> dict:
     return snapshot
 
 
+def _leg_audience(leg: TravelLeg, before: dict) -> list[int]:
+    """The members a change of ``leg`` concerns: those on it before or after; ``[]`` for everyone."""
+    states = [(leg.whole_delegation, [member.pk for member in leg.members.all()])]
+    if before.get("members"):
+        states.append(before["members"])
+    if any(whole for whole, _ids in states):
+        return []
+    return sorted({pk for _whole, ids in states for pk in ids})
+
+
 def change_record(item: ItineraryItem | TravelLeg, *, action: str, before: dict | None, by) -> ItineraryChange | None:
     """Record an edit of a published visit's item or leg for the next digest; nothing on a draft."""
     visit = item.visit
@@ -122,7 +132,8 @@ def change_record(item: ItineraryItem | TravelLeg, *, action: str, before: dict 
     before = before or {}
     gone = action == ItineraryChange.Action.DELETED
     if isinstance(item, TravelLeg):
-        where = {
+        where = {"audience": _leg_audience(item, before)}
+        where |= {
             "subject": ItineraryChange.Subject.LEG,
             "timezone": item.from_city.timezone,
             "end_timezone": item.to_city.timezone,

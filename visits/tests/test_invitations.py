@@ -155,25 +155,30 @@ def test_every_visit_message_says_it_is_automatic_and_replies_go_to_the_officers
     assert message["Reply-To"] == "Olivia Officer <officer@example.org>"
 
 
-def test_a_moved_sub_group_leg_is_invited_again_to_its_members_only_then_cancelled_when_removed(world):
+def test_a_sub_group_leg_is_told_to_its_members_only_moved_dropped_and_removed(world):
     visit, _items, delegates = world
-    chattanooga = CityFactory(name="Chattanooga", timezone="America/New_York")
-    camille = visit.delegation.members.get(participant=delegates[0])
+    visit.refresh_from_db()  # published by the fixture
+    camille, jordan = (visit.delegation.members.get(participant=person) for person in delegates)
     leg = travel_leg_create(
         visit,
         by=None,
-        members=[camille],
+        members=[camille, jordan],
         kind="coach",
         status="confirmed",
         from_city=CityFactory(name="Nashville", region="TN", timezone="America/Chicago"),
-        to_city=chattanooga,
+        to_city=CityFactory(name="Chattanooga", timezone="America/New_York"),
         departs_at=dt.datetime(2019, 11, 5, 17, tzinfo=UTC),  # 11:00 CST
         arrives_at=dt.datetime(2019, 11, 5, 19, 15, tzinfo=UTC),  # 14:15 EST
     )
     uid = f"leg-{leg.pk}@cityexchange"
     visit_itinerary_digest_queue(visit.pk, now=timezone.now() + dt.timedelta(hours=1))
+    assert uid in _parts(_row("itinerary_digest", "jordan@example.org"))
+
+    # Jordan is taken off the leg, which moves an hour: Camille gets the update, Jordan its cancellation.
     hour = dt.timedelta(hours=1)
-    travel_leg_update(leg, by=None, departs_at=leg.departs_at + hour, arrives_at=leg.arrives_at + hour)
+    travel_leg_update(
+        leg, by=None, members=[camille], departs_at=leg.departs_at + hour, arrives_at=leg.arrives_at + hour
+    )
     visit_itinerary_digest_queue(visit.pk, now=timezone.now() + dt.timedelta(hours=2))
 
     moved = _parts(_row("itinerary_digest", "camille@example.org"))[uid]
@@ -181,10 +186,12 @@ def test_a_moved_sub_group_leg_is_invited_again_to_its_members_only_then_cancell
     assert (str(moved["METHOD"]), event["SEQUENCE"]) == ("REQUEST", 1)
     assert event.decoded("DTSTART").astimezone(UTC) == dt.datetime(2019, 11, 5, 18, tzinfo=UTC)
     assert str(event["DTEND"].params["TZID"]) == "America/New_York"
-    assert uid not in _parts(_row("itinerary_digest", "jordan@example.org"))
+    assert str(_parts(_row("itinerary_digest", "jordan@example.org"))[uid]["METHOD"]) == "CANCEL"
 
+    # Removed: only Camille, who was on it, hears of it; Jordan's inbox gets nothing new.
+    jordan_rows = Notification.objects.filter(kind="itinerary_digest", to_email="jordan@example.org").count()
     travel_leg_delete(leg, by=None)
     visit_itinerary_digest_queue(visit.pk, now=timezone.now() + dt.timedelta(hours=3))
 
-    cancelled = _parts(_row("itinerary_digest", "camille@example.org"))[uid]
-    assert str(cancelled["METHOD"]) == "CANCEL"
+    assert str(_parts(_row("itinerary_digest", "camille@example.org"))[uid]["METHOD"]) == "CANCEL"
+    assert Notification.objects.filter(kind="itinerary_digest", to_email="jordan@example.org").count() == jordan_rows
