@@ -199,20 +199,24 @@ def test_officer_enters_a_leg_in_each_ends_local_time(client, officer, visit, ci
     assert ">EST</abbr></span> Chattanooga" in page
 
 
+def _post_leg(client, visit, **fields):
+    """A leg form posted from the visit page (its fields without the ``leg-`` prefix)."""
+    data = {"leg-status": "confirmed", **{f"leg-{name}": value for name, value in fields.items()}}
+    return client.post(reverse("visits:leg_create", args=[visit.pk]), data)
+
+
 def test_officer_leg_at_a_skipped_local_time_is_refused_in_words(client, officer, visit, cities):
     client.force_login(officer)
 
-    response = client.post(
-        reverse("visits:leg_create", args=[visit.pk]),
-        {
-            "leg-kind": "coach",
-            "leg-status": "confirmed",
-            "leg-from_city": cities["nashville"].pk,
-            "leg-to_city": cities["chattanooga"].pk,
-            "leg-departure_day": "2019-03-10",
-            "leg-departure_time": "02:30",
-            "leg-arrival_time": "05:00",
-        },
+    response = _post_leg(
+        client,
+        visit,
+        kind="coach",
+        from_city=cities["nashville"].pk,
+        to_city=cities["chattanooga"].pk,
+        departure_day="2019-03-10",
+        departure_time="02:30",
+        arrival_time="05:00",
     )
 
     assert response.status_code == 400
@@ -221,7 +225,7 @@ def test_officer_leg_at_a_skipped_local_time_is_refused_in_words(client, officer
 
 
 def _car_in_nashville_at_half_past_one(client, visit, cities, **fields):
-    """A leg posted from the visit page, leaving at 01:30 the night the clocks go back."""
+    """A leg leaving at 01:30 the night the clocks go back, followed to the page it lands on."""
     data = {
         "leg-kind": "car",
         "leg-status": "confirmed",
@@ -256,17 +260,15 @@ def test_officer_leg_at_a_repeated_local_time_takes_the_second_when_chosen(clien
 def test_officer_leg_in_year_9999_is_a_form_error(client, officer, visit, cities):
     client.force_login(officer)
 
-    response = client.post(
-        reverse("visits:leg_create", args=[visit.pk]),
-        {
-            "leg-kind": "flight",
-            "leg-status": "confirmed",
-            "leg-from_city": cities["nashville"].pk,
-            "leg-to_city": cities["brussels"].pk,
-            "leg-departure_day": "9999-12-31",
-            "leg-departure_time": "23:00",
-            "leg-arrival_time": "23:30",
-        },
+    response = _post_leg(
+        client,
+        visit,
+        kind="flight",
+        from_city=cities["nashville"].pk,
+        to_city=cities["brussels"].pk,
+        departure_day="9999-12-31",
+        departure_time="23:00",
+        arrival_time="23:30",
     )
 
     assert response.status_code == 400
