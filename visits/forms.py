@@ -194,7 +194,21 @@ def occurrence_field(label) -> forms.TypedChoiceField:
     )
 
 
-class ItineraryItemForm(forms.ModelForm):
+class LocalTimesErrorsMixin:
+    """The model speaks of instants (``starts_at``, ``departs_at``); the officer typed local
+    times: a model error lands on the field the officer filled in (``field_for_model_error``)."""
+
+    field_for_model_error: dict[str, str] = {}
+
+    def _update_errors(self, errors):
+        if hasattr(errors, "error_dict"):
+            errors = ValidationError(
+                {self.field_for_model_error.get(name, name): value for name, value in errors.error_dict.items()}
+            )
+        super()._update_errors(errors)
+
+
+class ItineraryItemForm(LocalTimesErrorsMixin, forms.ModelForm):
     """An item entered in its city's wall-clock time; it is stored in UTC.
 
     A local time the clocks skip is refused; a local time that happens twice (the night
@@ -305,14 +319,6 @@ class ItineraryItemForm(forms.ModelForm):
                 self.instance.ends_at = cleaned["ends_at"] = times["end_time"]
         return cleaned
 
-    def _update_errors(self, errors):
-        # The model speaks of starts_at / ends_at; the officer typed a local start and end time.
-        if hasattr(errors, "error_dict"):
-            errors = ValidationError(
-                {self.field_for_model_error.get(name, name): value for name, value in errors.error_dict.items()}
-            )
-        super()._update_errors(errors)
-
     @property
     def item_fields(self) -> dict:
         """What the itinerary services take."""
@@ -329,7 +335,7 @@ def _skipped_time_message(when_time, when_day, city) -> str:
     ) % {"time": when_time.strftime("%H:%M"), "day": when_day.isoformat(), "city": city.name}
 
 
-class TravelLegForm(forms.ModelForm):
+class TravelLegForm(LocalTimesErrorsMixin, forms.ModelForm):
     """A leg entered as a local date and time at each end, each in its own city's zone; stored in UTC.
 
     As for items, a local time the clocks skip is refused and one that happens twice is the
@@ -433,13 +439,6 @@ class TravelLegForm(forms.ModelForm):
                 self.instance.departs_at = cleaned["departs_at"] = times["departure_time"]
                 self.instance.arrives_at = cleaned["arrives_at"] = times["arrival_time"]
         return cleaned
-
-    def _update_errors(self, errors):
-        if hasattr(errors, "error_dict"):
-            errors = ValidationError(
-                {self.field_for_model_error.get(name, name): value for name, value in errors.error_dict.items()}
-            )
-        super()._update_errors(errors)
 
     @property
     def leg_fields(self) -> dict:
