@@ -143,3 +143,20 @@ class ProgrammeScopeForm(forms.Form):
         if self.is_bound and self.is_valid():
             return self.cleaned_data
         return {name: None for name in self.fields}
+
+
+class ChartsScopeForm(ProgrammeScopeForm):
+    """The charts' programme and year (of the visits' start): the years the officer's visits start in."""
+
+    year = forms.TypedChoiceField(
+        label=_("Year"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        years = visits_for_officer(user).dates("starts_on", "year", order="DESC")
+        self.fields["year"].choices = [("", _("Every year"))] + [(day.year, day.year) for day in years]
