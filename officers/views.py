@@ -92,10 +92,6 @@ class RememberedFilters:
             remembered[self.key] = encoded
         self.request.session[self.SESSION_KEY] = remembered
 
-    @property
-    def active(self) -> bool:
-        return bool(self._all().get(self.key))
-
 
 class OfficerListView(OfficerRequiredMixin, ListView):
     """A list of what the officer may reach, filtered by ``filterset_class`` and paginated."""
