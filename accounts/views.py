@@ -8,12 +8,15 @@ from django.views.decorators.http import require_POST
 
 from accounts.language import language_cookie_set, url_in_language
 from accounts.services import account_language_set
+from accounts.signals import language_chosen
 
 
 @require_POST
 def language_set(request):
     """Django's ``set_language``, plus: ``next`` (and a ``next`` inside it) becomes the chosen
-    language's URL, and a signed-in person's choice is stored on their account.
+    language's URL, and a signed-in person's choice is stored on their account (and, through
+    ``accounts.signals.language_chosen``, becomes their participant's preferred language, so
+    the email they get is in the language they chose).
 
     Django's own view translates ``next`` while English is active (``/i18n/`` has no prefix),
     so ``/fr/my/`` did not resolve and choosing English reloaded the French page.
@@ -30,4 +33,5 @@ def language_set(request):
     language_cookie_set(response, language)
     if request.user.is_authenticated:
         account_language_set(request.user, language=language)
+        language_chosen.send(sender=language_set, user=request.user, language=language)
     return response

@@ -177,6 +177,14 @@ def participant_own_record_update(participant: Participant, *, by, **fields) -> 
 
 
 @transaction.atomic
+def participant_language_set(participant: Participant, *, language: str, by) -> Participant:
+    """A person's own choice of language for their pages and email (history names ``by``)."""
+    if participant.preferred_language == language:
+        return participant
+    return _write(participant, {"preferred_language": language}, by=by)
+
+
+@transaction.atomic
 def participant_mail_choices_set(participant: Participant, *, by, **choices: bool) -> Participant:
     """Turn a person's optional mail on or off (``reminders_mail``, ``lessons_requests_mail``).
 

@@ -135,6 +135,40 @@ def test_language_set_signed_in_stores_choice_for_next_sign_in(client):
     assert response["Location"] == "/my/"
 
 
+def test_language_set_signed_in_becomes_participant_preferred_language_for_email(client):
+    user = _delegate(preferred_language="en")
+    client.force_login(user)
+
+    client.post("/i18n/setlang/", {"language": "fr", "next": "/my/"})
+
+    participant = user.participant
+    participant.refresh_from_db()
+    assert participant.preferred_language == "fr"
+    latest = participant.history.first()
+    assert latest.history_user == user
+    assert latest.prev_record.preferred_language == "en"
+
+
+def test_language_set_same_language_writes_no_history(client):
+    user = _delegate(preferred_language="fr")
+    client.force_login(user)
+    before = user.participant.history.count()
+
+    client.post("/i18n/setlang/", {"language": "fr", "next": "/my/"})
+
+    assert user.participant.history.count() == before
+
+
+def test_language_set_officer_without_participant_changes_only_account(client):
+    officer = get_user_model().objects.create_user(username="officer", email="o@example.org", password=PASSWORD)
+    client.force_login(officer)
+
+    response = client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
+
+    assert response.status_code == 302
+    assert AccountLanguage.objects.get(user=officer).language == "fr"
+
+
 def test_language_set_foreign_next_goes_home(client):
     response = client.post("/i18n/setlang/", {"language": "fr", "next": "https://evil.example/"})
 
