@@ -68,7 +68,7 @@ class RememberedFilters:
         query, remembered = self.request.GET, self._all()
         if self.RESET in query:
             if self.key in remembered:
-                self.request.session[self.SESSION_KEY] = {k: v for k, v in remembered.items() if k != self.key}
+                self._store({k: v for k, v in remembered.items() if k != self.key})
             return self.request.path
         if not query and remembered.get(self.key):
             return f"{self.request.path}?{remembered[self.key]}"
@@ -76,7 +76,7 @@ class RememberedFilters:
 
     def remember(self, filterset) -> None:
         query = self.request.GET
-        if not any(name in query for name in self.names) or not filterset.form.is_valid():
+        if not any(name in query for name in self.names):
             return
         chosen = QueryDict(mutable=True)
         for name in self.names:
@@ -85,11 +85,20 @@ class RememberedFilters:
                 chosen.setlist(name, values)
         encoded = chosen.urlencode()
         remembered = self._all()
+        if not filterset.form.is_valid():
+            # Remembered filters that no longer hold (a programme the officer left) are forgotten,
+            # or the bare list would lead back to the error each time.
+            if remembered.get(self.key) == encoded:
+                self._store({k: v for k, v in remembered.items() if k != self.key})
+            return
         if remembered.get(self.key, "") == encoded or len(encoded) > self.MAX_LENGTH:
             return
         remembered = {k: v for k, v in remembered.items() if k != self.key}
         if encoded:
             remembered[self.key] = encoded
+        self._store(remembered)
+
+    def _store(self, remembered: dict) -> None:
         self.request.session[self.SESSION_KEY] = remembered
 
 

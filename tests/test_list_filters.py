@@ -136,3 +136,15 @@ def test_the_filter_form_offers_reset_filters(client_in):
     page = client_in.get(reverse("delegations:delegation_list")).content.decode()
 
     assert f'href="{reverse("delegations:delegation_list")}?reset=1">Reset filters</a>' in page
+
+
+def test_remembered_filters_that_no_longer_hold_are_forgotten(client_in, officer):
+    visits = reverse("visits:visit_list")
+    client_in.get(visits, {"programme": officer.programme.pk})
+    officer.programme.officers.remove(officer)
+    ProgrammeFactory().officers.add(officer)
+
+    back = client_in.get(client_in.get(visits)["Location"])
+
+    assert "Select a valid choice." in back.content.decode()
+    assert client_in.get(visits).status_code == 200
