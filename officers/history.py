@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import dateformat
+from django.utils.translation import pgettext, pgettext_lazy
 
 # Bookkeeping fields that change on every save and say nothing to a reader.
 IGNORED_FIELDS = {"updated_at", "created_at"}
@@ -131,3 +132,49 @@ def history_user_set(obj, by) -> None:
     """
     if getattr(by, "pk", None) is not None:
         obj._history_user = by
+
+
+# The reasons the services write into history (``_change_reason``): stored in English, as stable
+# words a query can match, and shown in the reader's language. A follow-up's "status: <value>" names
+# one of FollowUp.Status's values.
+REASON_LABELS = {
+    "cloned": pgettext_lazy("history reason", "cloned"),
+    "created": pgettext_lazy("history reason", "created"),
+    "updated": pgettext_lazy("history reason", "updated"),
+    "deleted": pgettext_lazy("history reason", "deleted"),
+    "duplicated": pgettext_lazy("history reason", "duplicated"),
+    "published": pgettext_lazy("history reason", "published"),
+    "unpublished": pgettext_lazy("history reason", "unpublished"),
+    "imported": pgettext_lazy("history reason", "imported"),
+    "invitation sent": pgettext_lazy("history reason", "invitation sent"),
+    "invitation accepted": pgettext_lazy("history reason", "invitation accepted"),
+    "joined on request": pgettext_lazy("history reason", "joined on request"),
+    "network membership recorded": pgettext_lazy("history reason", "network membership recorded"),
+    "erased": pgettext_lazy("history reason", "erased"),
+    "retention period over": pgettext_lazy("history reason", "retention period over"),
+}
+STATUS_WORDS = {
+    "open": pgettext_lazy("follow-up status", "open"),
+    "in_progress": pgettext_lazy("follow-up status", "in progress"),
+    "done": pgettext_lazy("follow-up status", "done"),
+    "dropped": pgettext_lazy("follow-up status", "dropped"),
+}
+REASON_PATTERNS = [
+    ("merged from ", pgettext_lazy("history reason", "merged from %(name)s")),
+    ("merged into ", pgettext_lazy("history reason", "merged into %(name)s")),
+]
+
+
+def reason_label(reason: str | None) -> str:
+    """A history record's reason in the active language; one we do not know is shown as written."""
+    if not reason:
+        return ""
+    if reason in REASON_LABELS:
+        return str(REASON_LABELS[reason])
+    if reason.startswith("status: "):
+        value = reason.removeprefix("status: ")
+        return pgettext("history reason", "status: %(status)s") % {"status": STATUS_WORDS.get(value, value)}
+    for prefix, label in REASON_PATTERNS:
+        if reason.startswith(prefix):
+            return label % {"name": reason.removeprefix(prefix)}
+    return reason

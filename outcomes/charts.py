@@ -10,13 +10,13 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from delegations.models import Participant
 from partners.models import NetworkMembership, Organisation
-from visits.models import StudyVisit
+from visits.models import StudyVisit, Theme
 from visits.selectors import programmes_for_officer, visits_for_officer
 
 from .models import FollowUp
@@ -223,20 +223,36 @@ def network_timeline(network: Organisation, memberships: list[NetworkMembership]
     )
 
 
-def dashboard_for_officer(user, *, today: dt.date | None = None) -> dict:
-    """Every chart of the dashboard over the visits the user manages, in a fixed number of queries."""
+def dashboard_for_officer(user, *, today: dt.date | None = None, programme=None, year: int | None = None) -> dict:
+    """Every chart of the dashboard over the visits the user manages, in a fixed number of queries.
+
+    ``programme`` (one of the user's) and ``year`` (of the visits' start) narrow every chart; a
+    network's timeline then shows that programme's partner networks and the periods in that year.
+    """
     today = today or timezone.localdate()
     visits = visits_for_officer(user)
+    if programme is not None:
+        visits = visits.filter(programme=programme)
+    if year is not None:
+        visits = visits.filter(starts_on__year=year)
     visit_ids = visits.values("pk")
 
-    per_year: dict[str, dict[str, int]] = defaultdict(dict)
-    for row in (
+    theme_counts = list(
         StudyVisit.objects.filter(pk__in=visit_ids)
-        .values("starts_on__year", "themes__name")
+        .values("starts_on__year", "themes")
         .annotate(count=Count("pk", distinct=True))
-        .order_by("starts_on__year", "themes__name")
-    ):
-        per_year[str(row["starts_on__year"])][row["themes__name"] or _("No theme")] = row["count"]
+        .order_by("starts_on__year", "themes")
+    )
+    # A theme's name in the page's language (Theme.__str__), not the English column.
+    themes = Theme.objects.in_bulk({row["themes"] for row in theme_counts if row["themes"] is not None})
+    per_year: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in theme_counts:
+        theme = themes.get(row["themes"])
+        per_year[str(row["starts_on__year"])][str(theme) if theme else _("No theme")] = row["count"]
+    per_year = {
+        label: dict(sorted(values.items(), key=lambda item: (item[0] == _("No theme"), item[0].casefold())))
+        for label, values in per_year.items()
+    }
 
     visits_per_year = {
         str(row["starts_on__year"]): row["count"]
@@ -266,18 +282,27 @@ def dashboard_for_officer(user, *, today: dt.date | None = None) -> dict:
     by_status = {str(label): {str(label): counts.get(value, 0)} for value, label in statuses.items()}
     status_colours = {str(label): STATUS_COLOURS[value] for value, label in statuses.items()}
 
-    if user.is_superuser:
+    if programme is not None:
+        networks = programme.partner_networks.all()
+    elif user.is_superuser:
         networks = Organisation.objects.filter(kind=Organisation.Kind.NETWORK)
     else:
         networks = Organisation.objects.filter(
             network_programmes__in=programmes_for_officer(user).values("pk")
         ).distinct()
     networks = list(networks.order_by("name"))
+    periods = NetworkMembership.objects.filter(network__in=networks)
+    if year is not None:
+        periods = periods.filter(since__lte=dt.date(year, 12, 31)).filter(
+            Q(until__isnull=True) | Q(until__gte=dt.date(year, 1, 1))
+        )
     memberships = defaultdict(list)
-    for membership in NetworkMembership.objects.filter(network__in=networks).select_related("city"):
+    for membership in periods.select_related("city"):
         memberships[membership.network_id].append(membership)
 
     return {
+        "programme": programme,
+        "year": year,
         "visits_chart": bar_chart(
             "visits-per-year", _("Visits per year and theme"), dict(per_year), totals=visits_per_year
         ),

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from officers.filters import CheckboxFilter
 from visits.filters import _officer_programmes
 from visits.models import StudyVisit, Theme
 from visits.selectors import visits_for_officer
@@ -23,9 +24,7 @@ class FollowUpFilter(django_filters.FilterSet):
     visit = django_filters.ModelChoiceFilter(label=_("Visit"), queryset=_officer_visits, widget=forms.HiddenInput)
     visit__programme = django_filters.ModelChoiceFilter(label=_("Programme"), queryset=_officer_programmes)
     themes = django_filters.ModelChoiceFilter(label=_("Theme"), queryset=Theme.objects.all())
-    overdue = django_filters.BooleanFilter(
-        label=_("Overdue only"), method="only_overdue", widget=django_filters.widgets.BooleanWidget()
-    )
+    overdue = CheckboxFilter(label=_("Overdue only"), method="only_overdue")
 
     class Meta:
         model = FollowUp

@@ -8,8 +8,8 @@ from delegations.selectors import participants_for_officer
 from officers.forms import form_helper
 from partners.models import City, NetworkMembership, Organisation
 from visits.forms import DATE
-from visits.models import ItineraryItem, StudyVisit, Theme
-from visits.selectors import visits_for_officer
+from visits.models import ItineraryItem, Programme, StudyVisit, Theme
+from visits.selectors import programmes_for_officer, visits_for_officer
 
 from .models import FollowUp, ItemNote, Lesson
 
@@ -57,9 +57,15 @@ class MembershipOutcomeForm(forms.Form):
     since = forms.DateField(label=_("since"), widget=forms.DateInput(attrs={"type": "date"}))
     role = forms.CharField(label=_("role"), max_length=120, required=False)
     notes = forms.CharField(label=_("notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    close_follow_up = forms.BooleanField(
+        label=_("This answers the follow-up: mark it done"), required=False, initial=True
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, follow_up: FollowUp, **kwargs):
         super().__init__(*args, **kwargs)
+        if follow_up.status not in FollowUp.OPEN_STATUSES:
+            # Already done or dropped: nothing to close, and its status stays as it is.
+            del self.fields["close_follow_up"]
         self.helper = form_helper(submit=_("Record membership"))
 
 
@@ -112,3 +118,45 @@ class FollowUpForm(forms.ModelForm):
 
 class FollowUpStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=FollowUp.Status.choices)
+
+
+class ProgrammeScopeForm(forms.Form):
+    """Which of the officer's programmes a page shows (the dashboard, the charts); empty: all of them.
+
+    A GET form: its choice stays in the URL, so a scoped page can be bookmarked and shared.
+    """
+
+    programme = forms.ModelChoiceField(
+        label=_("Programme"),
+        queryset=Programme.objects.none(),
+        required=False,
+        empty_label=_("All my programmes"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes_for_officer(user).order_by("name", "pk")
+
+    def scope(self) -> dict:
+        """The valid choices (nothing chosen, or a bad value: no narrowing)."""
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data
+        return {name: None for name in self.fields}
+
+
+class ChartsScopeForm(ProgrammeScopeForm):
+    """The charts' programme and year (of the visits' start): the years the officer's visits start in."""
+
+    year = forms.TypedChoiceField(
+        label=_("Year"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        years = visits_for_officer(user).dates("starts_on", "year", order="DESC")
+        self.fields["year"].choices = [("", _("Every year"))] + [(day.year, day.year) for day in years]

@@ -7,6 +7,7 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
+    Count,
     F,
     QuerySet,
     Value,
@@ -38,21 +39,45 @@ def follow_ups_for_officer(user) -> QuerySet[FollowUp]:
     return follow_ups.filter(visit__programme__officers=user)
 
 
-def open_follow_ups_for_officer(user, *, today: dt.date, limit: int = 20) -> tuple[list, list]:
-    """The first ``limit`` overdue and the first ``limit`` other open follow-ups, by due date, in one query."""
+@dataclass(frozen=True)
+class OpenFollowUps:
+    """The dashboard's open follow-ups: the first few of each kind, and how many there are in all."""
+
+    overdue: list
+    due_later: list
+    overdue_count: int
+    due_later_count: int
+
+    @property
+    def count(self) -> int:
+        return self.overdue_count + self.due_later_count
+
+
+def open_follow_ups_for_officer(user, *, today: dt.date, limit: int = 20, programme=None) -> OpenFollowUps:
+    """The first ``limit`` overdue and the first ``limit`` other open follow-ups, by due date, and how
+    many of each there are, in one query; ``programme`` narrows them to one of the user's programmes."""
     overdue = Case(When(due_on__lt=today, then=Value(True)), default=Value(False), output_field=BooleanField())
+    follow_ups = follow_ups_for_officer(user).open()
+    if programme is not None:
+        follow_ups = follow_ups.filter(visit__programme=programme)
     rows = (
-        follow_ups_for_officer(user)
-        .open()
-        .annotate(
+        follow_ups.annotate(
             is_overdue=overdue,
             rank=Window(RowNumber(), partition_by=[overdue], order_by=[F("due_on").asc(), F("pk").asc()]),
+            kind_count=Window(Count("pk"), partition_by=[overdue]),
         )
         .filter(rank__lte=limit)
         .order_by("due_on", "pk")
     )
     rows = list(rows)
-    return [row for row in rows if row.is_overdue], [row for row in rows if not row.is_overdue]
+    overdue_rows = [row for row in rows if row.is_overdue]
+    later_rows = [row for row in rows if not row.is_overdue]
+    return OpenFollowUps(
+        overdue=overdue_rows,
+        due_later=later_rows,
+        overdue_count=overdue_rows[0].kind_count if overdue_rows else 0,
+        due_later_count=later_rows[0].kind_count if later_rows else 0,
+    )
 
 
 @dataclass(frozen=True)
@@ -65,15 +90,19 @@ class RecentChange:
     kind_label: str
 
 
-def recent_changes_for_officer(user, *, limit: int = 12) -> list[RecentChange]:
-    """The latest history records of visits, itinerary items and follow-ups the user may manage, in one query.
+def recent_changes_for_officer(user, *, limit: int = 12, programme=None) -> list[RecentChange]:
+    """The latest history records of visits, itinerary items and follow-ups the user may manage (of
+    ``programme`` only, when given), in one query.
 
     Each history table is searched through the visits the officer manages (their ids are
     indexed in every table), not through the whole history ordered by date.
     """
     if not user.is_authenticated:
         return []
-    visit_ids = None if user.is_superuser else visits_for_officer(user).values("pk")
+    visits = visits_for_officer(user)
+    if programme is not None:
+        visits = visits.filter(programme=programme)
+    visit_ids = None if user.is_superuser and programme is None else visits.values("pk")
     # Each part takes its own newest rows where the database allows it (PostgreSQL; not SQLite).
     per_part = connection.features.supports_slicing_ordering_in_compound
     labels = {}

@@ -124,12 +124,15 @@ def follow_up_record_membership(
     city=None,
     role: str = "",
     notes: str = "",
+    close: bool = False,
 ):
     """Record a city's new standing in a network as the outcome of a follow-up.
 
     Closes the city's open period in that network the day before ``since``, creates the new
     ``NetworkMembership`` and links it to the follow-up as its resulting membership. The city
     defaults to the follow-up's owner (a city, an organisation's city or a person's home city).
+    With ``close``, an open or in-progress follow-up also moves to done (``follow_up_set_status``),
+    so its history shows the link and then the status change.
     """
     follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
     city = city or _follow_up_owner_city(follow_up)
@@ -155,6 +158,8 @@ def follow_up_record_membership(
     history_user_set(follow_up, by)
     follow_up._change_reason = "network membership recorded"
     follow_up.save()
+    if close and follow_up.status in FollowUp.OPEN_STATUSES:
+        follow_up_set_status(follow_up, by=by, status=FollowUp.Status.DONE)
     return follow_up
 
 

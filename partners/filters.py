@@ -2,6 +2,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from officers.filters import CheckboxFilter
+
 from .models import City, NetworkMembership, Organisation
 
 
@@ -36,9 +38,7 @@ class NetworkMembershipFilter(django_filters.FilterSet):
         label=_("Network"), queryset=Organisation.objects.filter(kind=Organisation.Kind.NETWORK)
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=NetworkMembership.Status.choices)
-    current = django_filters.BooleanFilter(
-        label=_("Current only"), field_name="until", lookup_expr="isnull", widget=django_filters.widgets.BooleanWidget()
-    )
+    current = CheckboxFilter(label=_("Current only"), field_name="until", lookup_expr="isnull")
 
     class Meta:
         model = NetworkMembership

@@ -192,7 +192,7 @@ def _check_in_board(officer, n):
 
 # page: (build the page's data for n items and return its URL, queries)
 PAGES = {
-    "dashboard": (_dashboard, 5),
+    "dashboard": (_dashboard, 6),  # with the programme choices of its scope
     "visit_list": (_visits, 6),
     "visit_detail": (_visit_detail, 23),  # cold cache; served again from the cache: 5 (test_page_caching)
     "programme_list": (_programmes, 4),

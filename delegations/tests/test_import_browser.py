@@ -45,7 +45,7 @@ def test_officer_uploads_a_file_sees_the_preview_and_confirms(live_server, page,
     page.click("#confirm-import")
     page.wait_for_selector(".alert-success")
 
-    assert preview_rows == ["2\tnew\tSophie\tDémo\tsophie@example.org\tLiège\t", "3\tnew\tLuc\tTestard\t\tLiège\t"]
+    assert preview_rows == ["2\t\tnew\tSophie\tDémo\tsophie@example.org\tLiège", "3\t\tnew\tLuc\tTestard\t\tLiège"]
     assert "2 participants were imported into" in page.locator(".alert-success").inner_text()
     assert sorted(visit.delegation.members.values_list("participant__last_name", flat=True)) == ["Démo", "Testard"]
     assert Participant.objects.get(email="sophie@example.org").home_city.name == "Liège"

@@ -92,7 +92,62 @@ def test_dashboard_query_count_does_not_grow(admin_client, django_assert_num_que
         FollowUpFactory(visit=visit)
         NetworkMembershipFactory()
 
-    with django_assert_num_queries(8):
+    # The charts, the scope's programme and year choices, the themes' names in the page's language.
+    with django_assert_num_queries(11):
         response = admin_client.get(reverse("outcomes:charts"))
 
     assert response.status_code == 200
+
+
+def test_charts_scoped_to_a_programme_and_a_year(client, demo):
+    from visits.models import Programme
+
+    city_pair = Programme.objects.get(visits__title="Belgian delegation in Nashville, Chattanooga and Washington DC")
+    officer = get_user_model().objects.get(email="officer@example.org")
+
+    charts = dashboard_for_officer(officer, today=dt.date(2026, 1, 1), programme=city_pair, year=2019)
+
+    assert [(row.label, row.total) for row in charts["visits_chart"].rows] == [("2019", 1)]
+    assert [t.title for t in charts["network_timelines"]] == [
+        f"{network}: member cities over time" for network in city_pair.partner_networks.order_by("name")
+    ]
+    for timeline in charts["network_timelines"]:
+        for row in timeline.rows:
+            for period in row.periods:
+                assert period.since <= dt.date(2019, 12, 31)
+                assert period.until is None or period.until >= dt.date(2019, 1, 1)
+
+
+def test_charts_page_keeps_its_scope_in_the_url_and_offers_the_officers_years(client, demo):
+    from visits.models import Programme
+
+    city_pair = Programme.objects.get(visits__title="Belgian delegation in Nashville, Chattanooga and Washington DC")
+
+    response = _as(client, "officer@example.org").get(
+        reverse("outcomes:charts"), {"programme": city_pair.pk, "year": 2019}
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f'<option value="{city_pair.pk}" selected>' in page
+    assert '<option value="2019" selected>2019</option>' in page
+    assert [row.label for row in response.context["visits_chart"].rows] == ["2019"]
+
+
+def test_charts_refuse_a_year_nobody_visited_in_words(client, demo):
+    response = _as(client, "officer@example.org").get(reverse("outcomes:charts"), {"year": "1850"})
+
+    assert response.status_code == 200
+    assert "Select a valid choice. 1850 is not one of the available choices." in response.content.decode()
+    assert response.context["year"] is None
+
+
+def test_charts_name_themes_in_french_on_french_pages(client, demo):
+    from visits.models import Theme
+
+    theme = Theme.objects.exclude(name_fr="").filter(visits__isnull=False).first()
+
+    page = _as(client, "officer@example.org").get("/fr" + reverse("outcomes:charts")).content.decode()
+
+    assert f"{theme.name_fr}" in page
+    assert f"· {theme.name}:" not in page

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from delegations.tests.factories import DelegationMemberFactory, ParticipantFactory
-from outcomes.models import ItemNote, Lesson
+from outcomes.models import FollowUp, ItemNote, Lesson
 from outcomes.services import follow_up_record_membership, lesson_create
 from outcomes.tests.factories import FollowUpFactory, ItemNoteFactory, LessonFactory
 from partners.models import NetworkMembership
@@ -230,3 +230,82 @@ def test_notes_page_query_count_does_not_grow(client, django_assert_num_queries,
         response = client.get(reverse("outcomes:visit_notes", args=[visit.pk]))
 
     assert response.status_code == 200
+
+
+def test_follow_up_record_membership_with_close_marks_the_follow_up_done_in_its_history(officer):
+    liege, scn = CityFactory(name="Liège"), NetworkFactory()
+    follow_up = FollowUpFactory(owner_city=liege, status=FollowUp.Status.IN_PROGRESS)
+
+    follow_up = follow_up_record_membership(
+        follow_up, by=officer, status="member", since=dt.date(2020, 9, 1), network=scn, close=True
+    )
+
+    follow_up.refresh_from_db()
+    assert follow_up.status == FollowUp.Status.DONE
+    assert [(r.status, r.history_change_reason, r.history_user) for r in follow_up.history.order_by("history_id")][
+        -2:
+    ] == [
+        (FollowUp.Status.IN_PROGRESS, "network membership recorded", officer),
+        (FollowUp.Status.DONE, "status: done", officer),
+    ]
+
+
+def test_follow_up_record_membership_without_close_leaves_the_status(officer):
+    follow_up = FollowUpFactory(owner_city=CityFactory())
+
+    follow_up_record_membership(
+        follow_up, by=officer, status="member", since=dt.date(2020, 9, 1), network=NetworkFactory()
+    )
+
+    follow_up.refresh_from_db()
+    assert (follow_up.status, follow_up.resulting_membership is not None) == (FollowUp.Status.OPEN, True)
+
+
+def test_membership_page_offers_to_close_the_follow_up_ticked(client, officer, visit):
+    follow_up = FollowUpFactory(visit=visit, owner_city=CityFactory())
+    client.force_login(officer)
+
+    form = client.get(reverse("outcomes:follow_up_membership", args=[follow_up.pk])).context["form"]
+
+    assert form["close_follow_up"].value() is True
+
+
+def test_membership_page_closes_the_follow_up_when_ticked(client, officer, visit):
+    follow_up = FollowUpFactory(visit=visit, owner_city=CityFactory())
+    client.force_login(officer)
+
+    response = client.post(
+        reverse("outcomes:follow_up_membership", args=[follow_up.pk]),
+        {"network": NetworkFactory().pk, "status": "member", "since": "2020-09-01", "close_follow_up": "on"},
+        follow=True,
+    )
+
+    follow_up.refresh_from_db()
+    assert follow_up.status == FollowUp.Status.DONE
+    assert "The network membership was recorded and the follow-up is done." in response.content.decode()
+
+
+def test_membership_page_leaves_the_follow_up_open_when_unticked(client, officer, visit):
+    follow_up = FollowUpFactory(visit=visit, owner_city=CityFactory())
+    client.force_login(officer)
+
+    client.post(
+        reverse("outcomes:follow_up_membership", args=[follow_up.pk]),
+        {"network": NetworkFactory().pk, "status": "member", "since": "2020-09-01"},
+    )
+
+    follow_up.refresh_from_db()
+    assert (follow_up.status, follow_up.resulting_membership is not None) == (FollowUp.Status.OPEN, True)
+
+
+def test_membership_page_of_a_dropped_follow_up_offers_no_close(client, officer, visit):
+    follow_up = FollowUpFactory(visit=visit, owner_city=CityFactory(), status=FollowUp.Status.DROPPED)
+    client.force_login(officer)
+
+    client.post(
+        reverse("outcomes:follow_up_membership", args=[follow_up.pk]),
+        {"network": NetworkFactory().pk, "status": "member", "since": "2020-09-01", "close_follow_up": "on"},
+    )
+
+    follow_up.refresh_from_db()
+    assert follow_up.status == FollowUp.Status.DROPPED

@@ -1,4 +1,5 @@
-"""The officer's dashboard: current visits, open and overdue follow-ups, recent changes."""
+"""The officer's dashboard: current visits, open and overdue follow-ups, recent changes; all of the
+officer's programmes or one (``?programme=<id>``)."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -7,6 +8,7 @@ from django.utils import timezone
 from officers.roles import is_officer
 from visits.selectors import current_visits_for_officer
 
+from ..forms import ProgrammeScopeForm
 from ..selectors import open_follow_ups_for_officer, recent_changes_for_officer
 
 
@@ -16,14 +18,19 @@ def home(request):
     if not is_officer(request.user):
         return redirect("my:visit_list")
     today = timezone.localdate()
-    current = list(current_visits_for_officer(request.user, today=today)[:20])
-    overdue, open_follow_ups = open_follow_ups_for_officer(request.user, today=today)
+    scope_form = ProgrammeScopeForm(request.GET or None, user=request.user)
+    programme = scope_form.scope()["programme"]
+    current = current_visits_for_officer(request.user, today=today)
+    if programme is not None:
+        current = current.filter(programme=programme)
+    current = list(current[:20])
     context = {
         "today": today,
+        "scope_form": scope_form,
+        "programme": programme,
         "ongoing": [visit for visit in current if visit.starts_on <= today],
         "upcoming": [visit for visit in current if visit.starts_on > today],
-        "overdue": overdue,
-        "open_follow_ups": open_follow_ups,
-        "changes": recent_changes_for_officer(request.user),
+        "follow_ups": open_follow_ups_for_officer(request.user, today=today, programme=programme),
+        "changes": recent_changes_for_officer(request.user, programme=programme),
     }
     return render(request, "outcomes/dashboard.html", context)

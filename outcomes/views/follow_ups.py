@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from officers.history import history_entries
 from officers.roles import officer_required
-from officers.views import form_page, query_id, styled_filterset
+from officers.views import RememberedFilters, form_page, query_id, styled_filterset
 
 from .. import services
 from ..filters import FollowUpFilter
@@ -20,7 +20,10 @@ from ..selectors import follow_ups_for_officer
 
 @officer_required
 def follow_up_board(request):
-    """Follow-ups in one column per status, filtered like any list."""
+    """Follow-ups in one column per status, filtered (and the filters remembered) like any list."""
+    remembered = RememberedFilters(request, FollowUpFilter)
+    if url := remembered.redirect_url():
+        return redirect(url)
     filterset = styled_filterset(
         FollowUpFilter(
             request.GET or None,
@@ -28,6 +31,7 @@ def follow_up_board(request):
             request=request,
         )
     )
+    remembered.remember(filterset)
     follow_ups = list(filterset.qs[:400])
     today = timezone.localdate()
     for follow_up in follow_ups:

@@ -136,7 +136,7 @@ def follow_up_membership(request, pk: int):
         pk=pk,
         visit__in=visits_for_officer(request.user),
     )
-    form = MembershipOutcomeForm(request.POST or None)
+    form = MembershipOutcomeForm(request.POST or None, follow_up=follow_up)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -149,10 +149,14 @@ def follow_up_membership(request, pk: int):
                 city=data["city"],
                 role=data["role"],
                 notes=data["notes"],
+                close=data.get("close_follow_up", False),
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("The network membership was recorded."))
+            if data.get("close_follow_up"):
+                messages.success(request, _("The network membership was recorded and the follow-up is done."))
+            else:
+                messages.success(request, _("The network membership was recorded."))
             return redirect("outcomes:visit_report", pk=follow_up.visit_id)
     return render(request, "outcomes/report/membership.html", {"follow_up": follow_up, "form": form})

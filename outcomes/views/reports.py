@@ -1,4 +1,4 @@
-"""The visit report as a page and as a PDF, and the charts dashboard, for officers."""
+"""The visit report as a page and as a PDF, and the charts dashboard (one programme, one year or all), for officers."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from visits.selectors import is_officer, visits_for_officer
 
 from ..charts import dashboard_for_officer
+from ..forms import ChartsScopeForm
 from ..reports import visit_report, visit_report_pdf
 
 
@@ -32,4 +33,6 @@ def report_pdf(request, pk: int):
 def charts_dashboard(request):
     if not is_officer(request.user):
         raise Http404
-    return render(request, "outcomes/charts/dashboard.html", dashboard_for_officer(request.user))
+    scope_form = ChartsScopeForm(request.GET or None, user=request.user)
+    charts = dashboard_for_officer(request.user, **scope_form.scope())
+    return render(request, "outcomes/charts/dashboard.html", {**charts, "scope_form": scope_form})
