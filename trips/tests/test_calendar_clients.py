@@ -12,6 +12,8 @@ import pytest
 import vobject
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import http_date
 
 from delegations.tests.factories import DelegationMemberFactory, ParticipantFactory
 from partners.tests.factories import CityFactory
@@ -323,3 +325,30 @@ def test_khal_applies_a_move_and_a_cancellation_from_the_refetched_feed_in_place
     assert after["Washington, EST"][:2] == (soon + hour, soon + 2 * hour)
     assert after["Washington, EST"][3] == before["Washington, EST"][3] == f"item-{moved.pk}@cityexchange"
     assert (before["Chicago in July"][2], after["Chicago in July"][2]) == ("TENTATIVE", "CANCELLED")
+
+
+def test_feed_validators_move_when_a_cancelled_entry_ends_and_leaves_the_feed(client, world, monkeypatch):
+    user, participant, visit = world
+    _link, token = calendar_feed_token_create(participant, by=user)
+    soon = dt.datetime.now(UTC).replace(microsecond=0) + dt.timedelta(days=30)
+    visit.starts_on, visit.ends_on = soon.date() - dt.timedelta(days=1), soon.date() + dt.timedelta(days=1)
+    visit.save()
+    item = visit.itinerary_items.get(title="Washington, EST")
+    ItineraryItem.objects.filter(pk=item.pk).update(starts_at=soon - dt.timedelta(hours=1), ends_at=soon)
+    itinerary_item_cancel(item, by=user)
+    url = reverse("my:feed", args=[token])
+    before = client.get(url)
+    assert b"SUMMARY:Washington\\, EST" in before.content
+    assert client.get(url, HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 304
+
+    # The clock passes the cancelled meeting's end; no row changes.
+    later = soon + dt.timedelta(minutes=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    by_etag = client.get(url, HTTP_IF_NONE_MATCH=before["ETag"])
+    by_date = client.get(url, HTTP_IF_MODIFIED_SINCE=before["Last-Modified"])
+
+    assert by_etag.status_code == by_date.status_code == 200
+    assert b"Washington" not in by_etag.content
+    assert by_etag["ETag"] != before["ETag"]
+    assert by_etag["Last-Modified"] == http_date(soon.timestamp())
+    assert client.get(url, HTTP_IF_NONE_MATCH=by_etag["ETag"]).status_code == 304
