@@ -53,10 +53,12 @@ from ..selectors import (
     with_delegate_stamps,
 )
 from ..services import (
+    accommodation_delete,
     accommodation_save,
     calendar_feed_token_create,
     calendar_feed_token_revoke,
     itinerary_look_record,
+    personal_travel_delete,
     personal_travel_save,
 )
 from ..timeline import timeline_days
@@ -419,7 +421,8 @@ def own_record_edit(request, *, visit, participant, model, form_class, record_pk
             form_kwargs["initial"] = {"direction": request.GET["direction"]}
     if request.method == "POST":
         if request.POST.get("delete") and instance.pk:
-            instance.delete()
+            delete = personal_travel_delete if model is PersonalTravel else accommodation_delete
+            delete(instance, by=request.user)
             messages.success(request, _("Deleted."))
             return redirect(done_url)
         form = form_class(request.POST, **form_kwargs)
