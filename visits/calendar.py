@@ -197,7 +197,8 @@ def removed_item_event(change) -> Event:
     zone = zoneinfo.ZoneInfo(change.old_timezone or change.timezone)
     # The change's subject is the entry's UID prefix: item, leg, travel or stay.
     event = Event.new(uid=f"{change.subject}-{change.item_pk}@{UID_DOMAIN}", summary=change.old_title or change.title)
-    end_zone = zoneinfo.ZoneInfo(change.old_end_timezone or change.end_timezone or change.timezone)
+    end_timezone = change.old_end_timezone or change.end_timezone
+    end_zone = zoneinfo.ZoneInfo(end_timezone) if end_timezone else zone
     if change.old_starts_at and change.old_ends_at:
         if change.subject == change.Subject.STAY:
             event.start, event.end = (

@@ -195,3 +195,20 @@ def test_own_entries_added_before_publication_are_not_news(world):
     visit, _people = world
 
     assert visit_itinerary_digest_queue(visit.pk, now=timezone.now() + dt.timedelta(hours=1)) == 0
+
+
+def test_own_travel_deleted_on_the_delegates_page_is_cancelled_in_their_next_digest(client, world):
+    visit, people = world
+    user, _camille, travel, _stay = people["camille"]
+    client.force_login(user)
+
+    response = client.post(reverse("my:travel_edit", args=[visit.pk, travel.pk]), {"delete": "1"})
+    visit_itinerary_digest_queue(visit.pk, now=timezone.now() + dt.timedelta(hours=1))
+
+    assert response.status_code == 302
+    assert not PersonalTravel.objects.filter(pk=travel.pk).exists()
+    calendar, _content = _parts(_row("itinerary_digest", "camille@example.org"))[f"travel-{travel.pk}@cityexchange"]
+    [event] = calendar.walk("VEVENT")
+    assert (str(calendar["METHOD"]), event["SEQUENCE"]) == ("CANCEL", 1)
+    assert event.decoded("DTSTART").astimezone(UTC) == DEPARTS
+    assert str(event["DTEND"].params["TZID"]) == "America/Chicago"
