@@ -8,7 +8,7 @@ MANAGE := $(PY) manage.py
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cityexchange
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: run test lint fmt worker beat bench messages install chromium migrate demo
+.PHONY: run test lint fmt worker beat bench messages install chromium khal migrate demo
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,12 @@ chromium:
 		echo "Installing Debian's chromium for the browser tests..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+# Debian's khal: one of the independent calendar clients the calendar tests read the feed with.
+khal:
+	@command -v khal >/dev/null 2>&1 || { \
+		echo "Installing Debian's khal for the calendar client tests..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq khal; }
+
 migrate: $(STAMP)
 	DEBUG=true $(MANAGE) migrate --noinput
 
@@ -35,7 +41,7 @@ run: demo
 	@echo "Serving on http://127.0.0.1:8000 (sign in with a demo login above)"
 	DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium khal
 	$(VENV)/bin/ruff check .
 	DEBUG=true $(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/lint-imports

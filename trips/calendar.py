@@ -1,4 +1,8 @@
-"""A delegate's calendar: the itinerary with their own travel legs and hotel stays."""
+"""A delegate's calendar: the itinerary with their own travel legs and hotel stays.
+
+Own travel and hotels are also invited by email, in their delegate's messages only:
+``own_entries`` is the provider ``visits.own_entries`` asks for them (registered in ``apps.py``).
+"""
 
 import datetime as dt
 import zoneinfo
@@ -8,7 +12,8 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from visits.calendar import UID_DOMAIN, calendar_for_items, calendar_time, event_stamp
-from visits.models import ItineraryItem, TravelLeg
+from visits.models import ItineraryChange, ItineraryItem, TravelLeg
+from visits.own_entries import OwnEntry
 
 from .models import Accommodation, PersonalTravel
 
@@ -28,8 +33,7 @@ def _travel_event(leg: PersonalTravel, stamp: dt.datetime | None = None) -> Even
         location=leg.departure_place,
         description="\n".join(lines),
     )
-    # Own travel keeps SEQUENCE 0: only the delegate edits it, and their feed carries its LAST-MODIFIED.
-    return event_stamp(event, sequence=0, updated_at=leg.updated_at, stamp=stamp)
+    return event_stamp(event, sequence=leg.sequence, updated_at=leg.updated_at, stamp=stamp)
 
 
 def _accommodation_event(stay: Accommodation, stamp: dt.datetime | None = None) -> Event:
@@ -47,7 +51,7 @@ def _accommodation_event(stay: Accommodation, stamp: dt.datetime | None = None) 
         description="\n".join(lines),
         transparency="TRANSPARENT",
     )
-    return event_stamp(event, sequence=0, updated_at=stay.updated_at, stamp=stamp)
+    return event_stamp(event, sequence=stay.sequence, updated_at=stay.updated_at, stamp=stamp)
 
 
 def calendar_for_delegate(
@@ -63,3 +67,22 @@ def calendar_for_delegate(
     events = [_travel_event(leg) for leg in travel]
     events += [_accommodation_event(stay) for stay in accommodations]
     return calendar_for_items(items, name=name, legs=legs, extra_events=events)
+
+
+def own_entries(visit, *, keys: set[tuple[str, int]] | None = None) -> list[OwnEntry]:
+    """The visit's own travel and hotels of every member, as the visit's messages invite them
+    (``visits.own_entries``); with ``keys`` (``(subject, pk)``), only those."""
+    Subject = ItineraryChange.Subject
+    travel = PersonalTravel.objects.filter(visit=visit)
+    stays = Accommodation.objects.filter(visit=visit).select_related("city")
+    if keys is not None:
+        travel = travel.filter(pk__in=[pk for subject, pk in keys if subject == Subject.TRAVEL])
+        stays = stays.filter(pk__in=[pk for subject, pk in keys if subject == Subject.STAY])
+    entries = [
+        OwnEntry(Subject.TRAVEL, leg.pk, leg.participant_id, lambda leg=leg: _travel_event(leg)) for leg in travel
+    ]
+    entries += [
+        OwnEntry(Subject.STAY, stay.pk, stay.participant_id, lambda stay=stay: _accommodation_event(stay))
+        for stay in stays
+    ]
+    return entries

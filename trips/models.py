@@ -104,6 +104,8 @@ class PersonalTravel(TimeStampedModel):
     arrives_at = models.DateTimeField(_("arrives at"))
     booking_reference = models.CharField(_("booking reference"), max_length=50, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # Its calendar revision (SEQUENCE), raised by ``personal_travel_save`` on a change of time or place.
+    sequence = models.PositiveIntegerField(_("calendar sequence"), default=0, db_default=0, editable=False)
 
     history = HistoricalRecords(table_name="visits_historicalpersonaltravel")
 
@@ -151,6 +153,8 @@ class Accommodation(TimeStampedModel):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     booking_reference = models.CharField(_("booking reference"), max_length=50, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # Its calendar revision (SEQUENCE), raised by ``accommodation_save`` on a change of dates or place.
+    sequence = models.PositiveIntegerField(_("calendar sequence"), default=0, db_default=0, editable=False)
 
     history = HistoricalRecords(table_name="visits_historicalaccommodation")
 

@@ -17,7 +17,8 @@ from delegations.tokens import token_new
 from notifications.services import notification_queue, notification_render
 from officers.history import history_user_set
 from partners.models import City
-from visits.models import StudyVisit
+from visits.models import ItineraryChange, StudyVisit
+from visits.services import own_entry_change_record
 
 from .models import (
     Accommodation,
@@ -97,22 +98,123 @@ def itinerary_seen(visit: StudyVisit, *, participant: Participant) -> None:
     )
 
 
+# What a calendar's copy of an own entry shows of when and where: a change makes a new revision (SEQUENCE).
+_TRAVEL_SEQUENCE_FIELDS = (
+    "departure_place",
+    "departure_timezone",
+    "departs_at",
+    "arrival_place",
+    "arrival_timezone",
+    "arrives_at",
+)
+_TRAVEL_TOLD_FIELDS = (*_TRAVEL_SEQUENCE_FIELDS, "direction", "mode", "carrier", "booking_reference", "notes")
+_STAY_SEQUENCE_FIELDS = ("name", "address", "city_id", "check_in", "check_out")
+_STAY_TOLD_FIELDS = (*_STAY_SEQUENCE_FIELDS, "phone", "booking_reference", "notes")
+
+
+def _travel_snapshot(travel: PersonalTravel) -> dict:
+    return {
+        "title": f"{travel.carrier} {travel.departure_place} → {travel.arrival_place}".strip(),
+        "city_name": "",
+        "venue": travel.departure_place,
+        "starts_at": travel.departs_at,
+        "ends_at": travel.arrives_at,
+        "timezone": travel.departure_timezone,
+        "end_timezone": travel.arrival_timezone,
+    }
+
+
+def _stay_snapshot(stay: Accommodation) -> dict:
+    """A stay's days as the local midnights of its check-in and check-out, in its city's zone."""
+    zone = stay.city.zone
+    return {
+        "title": stay.name,
+        "city_name": stay.city.name,
+        "venue": stay.address,
+        "starts_at": dt.datetime.combine(stay.check_in, dt.time.min, tzinfo=zone),
+        "ends_at": dt.datetime.combine(stay.check_out, dt.time.min, tzinfo=zone),
+        "timezone": stay.city.timezone,
+        "end_timezone": stay.city.timezone,
+    }
+
+
+_OWN = {
+    PersonalTravel: (ItineraryChange.Subject.TRAVEL, _TRAVEL_SEQUENCE_FIELDS, _TRAVEL_TOLD_FIELDS, _travel_snapshot),
+    Accommodation: (ItineraryChange.Subject.STAY, _STAY_SEQUENCE_FIELDS, _STAY_TOLD_FIELDS, _stay_snapshot),
+}
+
+
+def _own_entry_save(entry: PersonalTravel | Accommodation, *, by):
+    subject, sequence_fields, told_fields, snapshot = _OWN[type(entry)]
+    before = type(entry).objects.select_for_update().filter(pk=entry.pk).first() if entry.pk else None
+    if before is not None:
+        entry.sequence = before.sequence + any(getattr(before, f) != getattr(entry, f) for f in sequence_fields)
+    entry.full_clean()
+    history_user_set(entry, by)
+    entry.save()
+    if before is None or any(getattr(before, f) != getattr(entry, f) for f in told_fields):
+        own_entry_change_record(
+            entry.visit,
+            participant=entry.participant,
+            subject=subject,
+            pk=entry.pk,
+            action=ItineraryChange.Action.ADDED if before is None else ItineraryChange.Action.CHANGED,
+            before=snapshot(before) if before is not None else None,
+            after=snapshot(entry),
+            sequence=entry.sequence,
+            by=by,
+        )
+    return entry
+
+
+def _own_entry_delete(entry: PersonalTravel | Accommodation, *, by) -> None:
+    subject, _sequence_fields, _told_fields, snapshot = _OWN[type(entry)]
+    entry = type(entry).objects.select_for_update().get(pk=entry.pk)
+    own_entry_change_record(
+        entry.visit,
+        participant=entry.participant,
+        subject=subject,
+        pk=entry.pk,
+        action=ItineraryChange.Action.DELETED,
+        before=snapshot(entry),
+        after=None,
+        sequence=entry.sequence + 1,
+        by=by,
+    )
+    history_user_set(entry, by)
+    entry.delete()
+
+
 @transaction.atomic
 def personal_travel_save(travel: PersonalTravel, *, by) -> PersonalTravel:
-    """Create or update one member's own travel leg (history records who changed it)."""
-    travel.full_clean()
-    history_user_set(travel, by)
-    travel.save()
-    return travel
+    """Create or update one member's own travel leg (history records who changed it).
+
+    A change of time or place raises its calendar ``sequence``; on a published visit the
+    addition or change is recorded for that member's next itinerary digest (their REQUEST).
+    """
+    return _own_entry_save(travel, by=by)
+
+
+@transaction.atomic
+def personal_travel_delete(travel: PersonalTravel, *, by) -> None:
+    """Delete one member's own travel leg; on a published visit their next digest cancels it (CANCEL)."""
+    _own_entry_delete(travel, by=by)
 
 
 @transaction.atomic
 def accommodation_save(stay: Accommodation, *, by) -> Accommodation:
-    """Create or update one member's hotel stay (history records who changed it)."""
-    stay.full_clean()
-    history_user_set(stay, by)
-    stay.save()
-    return stay
+    """Create or update one member's hotel stay (history records who changed it).
+
+    A change of dates or place raises its calendar ``sequence``; on a published visit the
+    addition or change is recorded for that member's next itinerary digest (their REQUEST).
+    """
+    return _own_entry_save(stay, by=by)
+
+
+@transaction.atomic
+def accommodation_delete(stay: Accommodation, *, by) -> None:
+    """Delete one member's hotel stay; on a published visit their next digest cancels it (CANCEL)."""
+    _own_entry_delete(stay, by=by)
 
 
 @transaction.atomic

@@ -192,15 +192,22 @@ def organizer_address() -> vCalAddress:
 
 
 def removed_item_event(change) -> Event:
-    """The cancellation of an item or leg that was deleted, from its last ``ItineraryChange`` (UID, old times,
-    SEQUENCE); a leg's old end is in its arrival zone."""
+    """The cancellation of an entry that was deleted, from its last ``ItineraryChange`` (UID, old times,
+    SEQUENCE); a leg's or own travel's old end is in its arrival zone, a hotel stay's days are dates."""
     zone = zoneinfo.ZoneInfo(change.old_timezone or change.timezone)
-    kind = "leg" if change.subject == change.Subject.LEG else "item"
-    event = Event.new(uid=f"{kind}-{change.item_pk}@{UID_DOMAIN}", summary=change.old_title or change.title)
-    end_zone = zoneinfo.ZoneInfo(change.old_end_timezone or change.end_timezone) if kind == "leg" else zone
+    # The change's subject is the entry's UID prefix: item, leg, travel or stay.
+    event = Event.new(uid=f"{change.subject}-{change.item_pk}@{UID_DOMAIN}", summary=change.old_title or change.title)
+    end_timezone = change.old_end_timezone or change.end_timezone
+    end_zone = zoneinfo.ZoneInfo(end_timezone) if end_timezone else zone
     if change.old_starts_at and change.old_ends_at:
-        event.start = calendar_time(change.old_starts_at, zone)
-        event.end = calendar_time(change.old_ends_at, end_zone)
+        if change.subject == change.Subject.STAY:
+            event.start, event.end = (
+                change.old_starts_at.astimezone(zone).date(),
+                change.old_ends_at.astimezone(zone).date(),
+            )
+        else:
+            event.start = calendar_time(change.old_starts_at, zone)
+            event.end = calendar_time(change.old_ends_at, end_zone)
     return event_stamp(event, sequence=change.sequence, updated_at=change.changed_at, status="CANCELLED")
 
 

@@ -10,6 +10,8 @@ message in the inbox and not twenty. RFC 5546 gives an iTIP request one UID, and
 on one event per calendar object, so the email carries one ``text/calendar; method=...``
 part per entry, each a complete iCalendar object with that entry's feed UID and SEQUENCE:
 ``REQUEST`` for an entry that is new or changed, ``CANCEL`` for one cancelled or removed.
+A delegate's own travel and hotels (``visits.own_entries``) are invited like the rest, in
+that delegate's messages only.
 Clients that read invitations in attachments (Apple Calendar, Thunderbird, Outlook, Google
 for the part it shows) add, move or remove each entry in place; the body lists the day
 by day itinerary (or the digest's lines) for people, and the feed stays the live view.
@@ -33,6 +35,7 @@ from .calendar import (
     removed_item_event,
 )
 from .models import ItineraryChange, ItineraryItem, StudyVisit, TravelLeg
+from .own_entries import OwnEntry
 
 
 def reply_to(visit: StudyVisit) -> str:
@@ -75,12 +78,20 @@ def _invitation_part(event, *, method: str, participant, stamp: dt.datetime, fil
     return {"filename": filename, "mimetype": f"text/calendar; method={method}", "content": calendar.to_ical().decode()}
 
 
-def _entry_event(entry: ItineraryItem | TravelLeg):
+def _entry_event(entry: ItineraryItem | TravelLeg | OwnEntry):
+    if isinstance(entry, OwnEntry):
+        return entry.event()
     return leg_invitation_event(entry) if entry.is_leg else item_invitation_event(entry)
 
 
 def _kind(entry) -> str:
+    if isinstance(entry, OwnEntry):
+        return entry.subject
     return "leg" if entry.is_leg else "item"
+
+
+def _is_leg(entry) -> bool:
+    return not isinstance(entry, OwnEntry) and entry.is_leg
 
 
 def invitation_attachments(
@@ -93,8 +104,9 @@ def invitation_attachments(
     member_pk: int | None = None,
     stamp: dt.datetime,
 ) -> list[dict]:
-    """One iTIP part per entry (item or leg) for ``participant`` (see the module's note): requests,
-    then cancellations. A leg is invited only to the members it carries (``legs_for_member``).
+    """One iTIP part per entry (item, leg or own entry) for ``participant`` (see the module's note):
+    requests, then cancellations. A leg is invited only to the members it carries
+    (``legs_for_member``), an own entry (``OwnEntry``) only to its delegate.
 
     ``removed`` are the last changes of deleted entries, which give their UID, old times and SEQUENCE.
     ``audience`` (from ``digest_entries``) says whom each changed leg concerns; with the
@@ -106,7 +118,7 @@ def invitation_attachments(
 
     Subject = ItineraryChange.Subject
     # A member taken off a leg in this batch gets its cancellation: their copy must go.
-    dropped = [entry for entry in requests if entry.is_leg and told(Subject.LEG, entry.pk)]
+    dropped = [entry for entry in requests if _is_leg(entry) and told(Subject.LEG, entry.pk)]
     requests = _theirs(requests, participant)
     dropped = [entry for entry in dropped if entry not in requests]
     cancelled = _theirs(cancelled, participant) + dropped
@@ -137,7 +149,7 @@ def invitation_attachments(
             method="CANCEL",
             participant=participant,
             stamp=stamp,
-            filename=f"cancellation-{'leg' if change.subject == change.Subject.LEG else 'item'}-{change.item_pk}.ics",
+            filename=f"cancellation-{change.subject}-{change.item_pk}.ics",
         )
         for change in removed
     ]
@@ -145,16 +157,22 @@ def invitation_attachments(
 
 
 def _theirs(entries: list, participant) -> list:
-    """Items for everyone; legs only for the members they carry."""
-    legs = legs_for_member([entry for entry in entries if entry.is_leg], participant)
-    return [entry for entry in entries if not entry.is_leg or entry in legs]
+    """Items for everyone; legs only for the members they carry; own entries only for their delegate."""
+    legs = legs_for_member([entry for entry in entries if _is_leg(entry)], participant)
+
+    def theirs(entry) -> bool:
+        if isinstance(entry, OwnEntry):
+            return entry.participant_id == participant.pk
+        return not entry.is_leg or entry in legs
+
+    return [entry for entry in entries if theirs(entry)]
 
 
 def digest_entries(changes: list[ItineraryChange], entries_now: dict[tuple[str, int], object]) -> dict[str, list]:
     """What a batch of changes asks of calendars: ``requests`` (items and legs new or changed),
     ``cancelled`` (cancelled, still in the itinerary) and ``removed`` (the last change of each deleted one).
 
-    ``entries_now`` are the visit's items and legs now, by ``(subject, id)``. One added and gone
+    ``entries_now`` are the visit's items, legs and own entries now, by ``(subject, id)``. One added and gone
     within the batch was never invited and is left out, as in ``digest_lines``.
     """
     by_item: dict[tuple[str, int], list[ItineraryChange]] = {}
@@ -171,7 +189,7 @@ def digest_entries(changes: list[ItineraryChange], entries_now: dict[tuple[str, 
         entries["audience"][item_pk] = _audience(item_changes)
         if item is None:
             entries["removed"].append(last)
-        elif item.status == ItineraryItem.Status.CANCELLED:
+        elif not isinstance(item, OwnEntry) and item.status == ItineraryItem.Status.CANCELLED:
             entries["cancelled"].append(item)
         else:
             entries["requests"].append(item)

@@ -276,6 +276,9 @@ class ItineraryChange(models.Model):
     class Subject(models.TextChoices):
         ITEM = "item", _("Itinerary item")
         LEG = "leg", _("Travel leg")
+        # One delegate's own entries (kept by trips, told only to them): their values are the entries' UID prefixes.
+        TRAVEL = "travel", _("Own travel")
+        STAY = "stay", _("Hotel stay")
 
     visit = models.ForeignKey(
         StudyVisit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="itinerary_changes"
@@ -311,7 +314,8 @@ class ItineraryChange(models.Model):
     )
     digested_at = models.DateTimeField(_("told in a digest"), null=True, blank=True)
     # Whom a change of a sub-group leg concerns: the delegation member ids on it before or after
-    # (their union); empty for items and whole-delegation legs, which concern everyone.
+    # (their union); empty for items and whole-delegation legs, which concern everyone. A
+    # delegate's own travel or hotel concerns that member only.
     audience = models.JSONField(_("members concerned"), default=list, blank=True)
 
     class Meta:

@@ -5,8 +5,10 @@ that read the definition rather than the zone's name (vobject, and those that pa
 it does) take such a zone as its first observance all year: America/Chicago is then CST in
 July. Rules are what every client understands, so the transitions zoneinfo gives for the
 years concerned are folded into ``FREQ=YEARLY;BYMONTH=..;BYDAY=..`` rules, one per run of
-years that change the same way; a change that follows no weekday rule is written once, as
-its own observance.
+years that change the same way; a change that follows no weekday rule (Morocco's Ramadan,
+Iran's equinoxes) is written once, as its own observance. A change that puts the clocks
+forward is a DAYLIGHT observance and one that puts them back a STANDARD one, even where
+zoneinfo has a negative saving (Ireland's winter, Morocco's Ramadan).
 """
 
 import datetime as dt
@@ -53,7 +55,7 @@ class _Transition:
 
 def _state(zone: zoneinfo.ZoneInfo, instant: dt.datetime) -> tuple:
     local = instant.astimezone(zone)
-    return local.utcoffset(), local.tzname(), bool(local.dst())
+    return local.utcoffset(), local.tzname(), local.dst() > dt.timedelta(0)
 
 
 def _transitions(zone: zoneinfo.ZoneInfo, start: dt.datetime, end: dt.datetime) -> list[_Transition]:
@@ -71,6 +73,12 @@ def _transitions(zone: zoneinfo.ZoneInfo, start: dt.datetime, end: dt.datetime) 
                 else:
                     high = middle
             offset_to, name, daylight = _state(zone, high)
+            # Only zoneinfo's idea of the saving changed (Morocco kept +01 all year from October 2018):
+            # nothing for a client to observe, and an observance there would hide the next change's kind.
+            if (offset_to, name) == state[:2]:
+                state = (offset_to, name, daylight)
+                moment = following
+                continue
             found.append(
                 _Transition(
                     at=high,
@@ -78,7 +86,10 @@ def _transitions(zone: zoneinfo.ZoneInfo, start: dt.datetime, end: dt.datetime) 
                     offset_from=state[0],
                     offset_to=offset_to,
                     name=name,
-                    daylight=daylight,
+                    # Clocks going forward start a DAYLIGHT observance, going back a STANDARD one,
+                    # whatever zoneinfo calls them: it gives Ireland's winter (and Morocco's
+                    # Ramadan) a negative saving, which clients misread in a DAYLIGHT observance.
+                    daylight=offset_to > state[0] or (offset_to == state[0] and daylight),
                 )
             )
             state = (offset_to, name, daylight)

@@ -1,8 +1,10 @@
 """The feed and the .ics as independent clients read them: icalendar, vobject (which reads the
-VTIMEZONE definitions, not the zone names) and ics; across the US (3 November 2019) and EU
+VTIMEZONE definitions, not the zone names), ics and Debian's khal (``make test`` installs it;
+it imports the file into a vdir calendar of its own, as a delegate's khal would); across the US (3 November 2019) and EU
 (27 October 2019) daylight-saving changes, with summer-time items on both sides."""
 
 import datetime as dt
+import subprocess
 
 import icalendar
 import ics
@@ -10,6 +12,8 @@ import pytest
 import vobject
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import http_date
 
 from delegations.tests.factories import DelegationMemberFactory, ParticipantFactory
 from partners.tests.factories import CityFactory
@@ -77,6 +81,64 @@ def _by_ics(content: bytes) -> dict:
         event.name: (event.begin.datetime.astimezone(UTC), event.end.datetime.astimezone(UTC))
         for event in ics.Calendar(content.decode()).events
     }
+
+
+# khal shows times in its own zone: one that is neither the feed's nor UTC, with the offset printed.
+KHAL_CONFIG = """[calendars]
+[[delegate]]
+path = {vdir}
+type = calendar
+[sqlite]
+path = {db}
+[locale]
+local_timezone = Asia/Tokyo
+default_timezone = Asia/Tokyo
+timeformat = %H:%M
+dateformat = %Y-%m-%d
+longdateformat = %Y-%m-%d
+datetimeformat = %Y-%m-%dT%H:%M%z
+longdatetimeformat = %Y-%m-%dT%H:%M%z
+[default]
+default_calendar = delegate
+"""
+
+
+def _khal(tmp_path, *args: str) -> str:
+    config = tmp_path / "khal.conf"
+    if not config.exists():
+        (tmp_path / "vdir").mkdir()
+        config.write_text(KHAL_CONFIG.format(vdir=tmp_path / "vdir", db=tmp_path / "khal.db"))
+    done = subprocess.run(["khal", "-c", str(config), *args], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def khal_events(content: bytes, tmp_path) -> dict:
+    """What khal lists after importing ``content``: summary -> (start, end, status, uid), instants in UTC."""
+    (tmp_path / "in.ics").write_bytes(content)
+    _khal(tmp_path, "import", "--batch", "-a", "delegate", str(tmp_path / "in.ics"))
+    listed = _khal(
+        tmp_path,
+        "list",
+        "--once",
+        "--day-format",
+        "",
+        "--format",
+        "{title}|{start}|{end}|{status}|{uid}",
+        "2019-01-01",
+        str(dt.datetime.now(UTC).date() + dt.timedelta(days=400)),
+    )
+    events = {}
+    for line in filter(None, listed.splitlines()):
+        title, start, end, status, uid = line.split("|")
+        assert title not in events, f"khal holds two copies of {title}"
+        instants = [dt.datetime.strptime(value, "%Y-%m-%dT%H:%M%z").astimezone(UTC) for value in (start, end)]
+        events[title] = (*instants, status.strip(), uid)
+    return events
+
+
+def _by_khal(content: bytes, tmp_path) -> dict:
+    return {title: (start, end) for title, (start, end, _status, _uid) in khal_events(content, tmp_path).items()}
 
 
 PARSERS = [_by_icalendar, _by_vobject, _by_ics]
@@ -226,3 +288,67 @@ def test_cancelled_item_stays_cancelled_under_its_uid_until_it_would_have_ended(
     assert str(events["Washington, EST"]["STATUS"]) == "CANCELLED"
     assert events["Washington, EST"]["SEQUENCE"] == 1
     assert "Chicago in July" not in events
+
+
+def test_khal_finds_the_stored_instants_in_the_feed_across_both_changes(client, world, tmp_path):
+    user, participant, _visit = world
+    _link, token = calendar_feed_token_create(participant, by=user)
+
+    assert _by_khal(client.get(reverse("my:feed", args=[token])).content, tmp_path) == INSTANTS
+
+
+def test_khal_finds_the_stored_instants_in_the_ics_download_across_both_changes(client, world, tmp_path):
+    user, _participant, visit = world
+    client.force_login(user)
+
+    assert _by_khal(client.get(reverse("my:visit_ics", args=[visit.pk])).content, tmp_path) == INSTANTS
+
+
+def test_khal_applies_a_move_and_a_cancellation_from_the_refetched_feed_in_place(client, world, tmp_path):
+    user, participant, visit = world
+    _link, token = calendar_feed_token_create(participant, by=user)
+    soon = dt.datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + dt.timedelta(days=30)
+    visit.starts_on, visit.ends_on = soon.date() - dt.timedelta(days=1), soon.date() + dt.timedelta(days=1)
+    visit.save()
+    hour = dt.timedelta(hours=1)
+    moved, cancelled = (visit.itinerary_items.get(title=title) for title in ("Washington, EST", "Chicago in July"))
+    ItineraryItem.objects.filter(pk__in=[moved.pk, cancelled.pk]).update(starts_at=soon, ends_at=soon + hour)
+    before = khal_events(client.get(reverse("my:feed", args=[token])).content, tmp_path)
+
+    moved.refresh_from_db()
+    itinerary_item_update(moved, by=user, starts_at=soon + hour, ends_at=soon + 2 * hour)
+    itinerary_item_cancel(cancelled, by=user)
+    after = khal_events(client.get(reverse("my:feed", args=[token])).content, tmp_path)
+
+    assert sorted(after) == sorted(before)  # the same events, no copies
+    assert before["Washington, EST"][:2] == (soon, soon + hour)
+    assert after["Washington, EST"][:2] == (soon + hour, soon + 2 * hour)
+    assert after["Washington, EST"][3] == before["Washington, EST"][3] == f"item-{moved.pk}@cityexchange"
+    assert (before["Chicago in July"][2], after["Chicago in July"][2]) == ("TENTATIVE", "CANCELLED")
+
+
+def test_feed_validators_move_when_a_cancelled_entry_ends_and_leaves_the_feed(client, world, monkeypatch):
+    user, participant, visit = world
+    _link, token = calendar_feed_token_create(participant, by=user)
+    soon = dt.datetime.now(UTC).replace(microsecond=0) + dt.timedelta(days=30)
+    visit.starts_on, visit.ends_on = soon.date() - dt.timedelta(days=1), soon.date() + dt.timedelta(days=1)
+    visit.save()
+    item = visit.itinerary_items.get(title="Washington, EST")
+    ItineraryItem.objects.filter(pk=item.pk).update(starts_at=soon - dt.timedelta(hours=1), ends_at=soon)
+    itinerary_item_cancel(item, by=user)
+    url = reverse("my:feed", args=[token])
+    before = client.get(url)
+    assert b"SUMMARY:Washington\\, EST" in before.content
+    assert client.get(url, HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 304
+
+    # The clock passes the cancelled meeting's end; no row changes.
+    later = soon + dt.timedelta(minutes=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    by_etag = client.get(url, HTTP_IF_NONE_MATCH=before["ETag"])
+    by_date = client.get(url, HTTP_IF_MODIFIED_SINCE=before["Last-Modified"])
+
+    assert by_etag.status_code == by_date.status_code == 200
+    assert b"Washington" not in by_etag.content
+    assert by_etag["ETag"] != before["ETag"]
+    assert by_etag["Last-Modified"] == http_date(soon.timestamp())
+    assert client.get(url, HTTP_IF_NONE_MATCH=by_etag["ETag"]).status_code == 304

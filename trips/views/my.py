@@ -53,10 +53,12 @@ from ..selectors import (
     with_delegate_stamps,
 )
 from ..services import (
+    accommodation_delete,
     accommodation_save,
     calendar_feed_token_create,
     calendar_feed_token_revoke,
     itinerary_look_record,
+    personal_travel_delete,
     personal_travel_save,
 )
 from ..timeline import timeline_days
@@ -210,24 +212,33 @@ def visit_ics(request, pk: int):
 
 
 # Calendar apps poll feeds all day: the stamps' SQL is compiled once per process (for a stand-in
-# participant id, swapped for the real one), so a 304 costs two short queries and no ORM work.
+# participant id and time, swapped for the real ones), so a 304 costs two short queries and no ORM work.
 _FEED_STAMPS_STAND_IN = -8_000_000_008
+_FEED_NOW_STAND_IN = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
 _feed_stamps_sql: tuple[str, tuple] | None = None
 
 
-def _feed_stamps_query(participant) -> QuerySet:
-    """Count, latest ``updated_at`` and sum of ids of the feed's visits, items, travel and stays, in one query."""
-    visits = visits_for_participant(participant)
-    stamp = {"latest": Max("updated_at"), "count": Count("pk"), "ids": Sum("pk")}
+def _feed_stamps_query(participant, *, now: dt.datetime) -> QuerySet:
+    """Count, latest ``updated_at`` and sum of ids of the feed's visits, items, travel and stays, in one query.
 
-    def part(rows, name: str):
+    A cancelled item or leg leaves the feed once it has ended (``visits.calendar.in_calendar``)
+    without its row changing, so the cancelled ones that have ended are counted too, with the
+    latest such end as their time: the ETag and Last-Modified move when one drops out.
+    """
+    visits = visits_for_participant(participant)
+
+    def part(rows, name: str, latest: str = "updated_at"):
+        stamp = {"latest": Max(latest), "count": Count("pk"), "ids": Sum("pk")}
         return rows.order_by().annotate(part=Value(name)).values("part").annotate(**stamp).values_list("part", *stamp)
 
     own = {"visit__in": visits, "participant": participant}
+    ended = {"visit__in": visits, "status": ItineraryItem.Status.CANCELLED}
     return part(StudyVisit.objects.filter(pk__in=visits.values("pk")), "visits").union(
         part(ItineraryItem.objects.filter(visit__in=visits), "items"),
         # All the visits' legs, whoever travels: a sub-group's change re-renders the feed, which costs little.
         part(TravelLeg.objects.filter(visit__in=visits), "legs"),
+        part(ItineraryItem.objects.filter(**ended, ends_at__lte=now), "items ended", latest="ends_at"),
+        part(TravelLeg.objects.filter(**ended, arrives_at__lte=now), "legs ended", latest="arrives_at"),
         part(PersonalTravel.objects.filter(**own), "travel"),
         part(Accommodation.objects.filter(**own), "stays"),
         all=True,
@@ -236,13 +247,16 @@ def _feed_stamps_query(participant) -> QuerySet:
 
 def _feed_stamps(participant: Participant) -> list[tuple]:
     global _feed_stamps_sql
+    now = timezone.now()
     if connection.vendor != "postgresql":
-        return sorted(_feed_stamps_query(participant))
+        return sorted(_feed_stamps_query(participant, now=now))
     if _feed_stamps_sql is None:
-        _feed_stamps_sql = _feed_stamps_query(Participant(pk=_FEED_STAMPS_STAND_IN)).query.sql_with_params()
+        stand_in = Participant(pk=_FEED_STAMPS_STAND_IN)
+        _feed_stamps_sql = _feed_stamps_query(stand_in, now=_FEED_NOW_STAND_IN).query.sql_with_params()
     sql, params = _feed_stamps_sql
+    swap = {_FEED_STAMPS_STAND_IN: participant.pk, _FEED_NOW_STAND_IN: now}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [participant.pk if param == _FEED_STAMPS_STAND_IN else param for param in params])
+        cursor.execute(sql, [swap.get(param, param) for param in params])
         return sorted(cursor.fetchall())
 
 
@@ -407,7 +421,8 @@ def own_record_edit(request, *, visit, participant, model, form_class, record_pk
             form_kwargs["initial"] = {"direction": request.GET["direction"]}
     if request.method == "POST":
         if request.POST.get("delete") and instance.pk:
-            instance.delete()
+            delete = personal_travel_delete if model is PersonalTravel else accommodation_delete
+            delete(instance, by=request.user)
             messages.success(request, _("Deleted."))
             return redirect(done_url)
         form = form_class(request.POST, **form_kwargs)

@@ -15,6 +15,7 @@ from .itinerary import (
     itinerary_item_delete,
     itinerary_item_duplicate,
     itinerary_item_update,
+    own_entry_change_record,
 )
 from .legs import travel_leg_cancel, travel_leg_create, travel_leg_delete, travel_leg_update
 from .programmes import (
@@ -45,6 +46,7 @@ __all__ = [
     "itinerary_item_duplicate",
     "itinerary_item_update",
     "morning_on",
+    "own_entry_change_record",
     "participant_message_queue",
     "programme_create",
     "programme_officer_add",

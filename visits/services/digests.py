@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from .. import emails
 from ..models import ItineraryChange, StudyVisit
+from ..own_entries import own_entries_for_visit
 from ..selectors import itinerary_for_visit, legs_for_visit
 from .publishing import confirmed_participants, participant_message_queue
 
@@ -38,7 +39,8 @@ def visit_itinerary_digest_queue(visit_id: int, *, now: dt.datetime) -> int:
     The message key names the batch's last change, so the same batch is never sent
     twice, even by two beat processes racing. Each digest carries an iTIP part per entry
     it tells of (``visits.emails``): a ``REQUEST`` with the entry's new SEQUENCE for one
-    added or changed, a ``CANCEL`` for one cancelled or removed. Returns how many
+    added or changed, a ``CANCEL`` for one cancelled or removed. A delegate's own travel
+    and hotels (``visits.own_entries``) are told to that delegate only. Returns how many
     messages were queued.
     """
     visit = StudyVisit.objects.select_for_update().get(pk=visit_id)
@@ -58,6 +60,8 @@ def visit_itinerary_digest_queue(visit_id: int, *, now: dt.datetime) -> int:
             (Subject.ITEM, item.pk): item for item in itinerary_for_visit(visit).filter(pk__in=ids[Subject.ITEM])
         }
         entries_now |= {(Subject.LEG, leg.pk): leg for leg in legs_for_visit(visit).filter(pk__in=ids[Subject.LEG])}
+        if own := {(subject, pk) for subject in (Subject.TRAVEL, Subject.STAY) for pk in ids[subject]}:
+            entries_now |= {(entry.subject, entry.pk): entry for entry in own_entries_for_visit(visit, keys=own)}
         entries = emails.digest_entries(changes, entries_now)
         member_pks = dict(visit.delegation.members.values_list("participant_id", "pk")) if visit.delegation_id else {}
         for participant in confirmed_participants(visit):

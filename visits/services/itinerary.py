@@ -159,3 +159,55 @@ def change_record(item: ItineraryItem | TravelLeg, *, action: str, before: dict 
         by=by if getattr(by, "pk", None) else None,
         **where,
     )
+
+
+def own_entry_change_record(
+    visit: StudyVisit,
+    *,
+    participant,
+    subject: str,
+    pk: int,
+    action: str,
+    before: dict | None,
+    after: dict | None,
+    sequence: int,
+    by,
+) -> ItineraryChange | None:
+    """Record an edit of one delegate's own entry (``subject`` travel or stay) for their next digest.
+
+    ``before`` and ``after`` are the entry's snapshots (``title``, ``city_name``, ``venue``,
+    ``starts_at``, ``ends_at``, ``timezone``, ``end_timezone``; ``None`` when it did not or no
+    longer exists), ``sequence`` its calendar SEQUENCE after the edit. Only that member is
+    told (the change's audience); nothing is recorded on a draft visit or for someone not in
+    its delegation.
+    """
+    visit = StudyVisit.objects.get(pk=visit.pk)  # its status now, whatever the caller's copy says
+    if visit.status != StudyVisit.Status.PUBLISHED or visit.delegation_id is None:
+        return None
+    member_pk = visit.delegation.members.filter(participant=participant).values_list("pk", flat=True).first()
+    if member_pk is None:
+        return None
+    before, after = before or {}, after or {}
+    now = after or before
+    return ItineraryChange.objects.create(
+        visit=visit,
+        item_pk=pk,
+        subject=subject,
+        action=action,
+        audience=[member_pk],
+        title=now["title"],
+        city_name=now["city_name"],
+        timezone=now["timezone"],
+        end_timezone=now["end_timezone"],
+        old_title=before.get("title", ""),
+        old_starts_at=before.get("starts_at"),
+        old_ends_at=before.get("ends_at"),
+        old_timezone=before.get("timezone", ""),
+        old_end_timezone=before.get("end_timezone", ""),
+        old_venue=before.get("venue", ""),
+        new_starts_at=after.get("starts_at"),
+        new_ends_at=after.get("ends_at"),
+        new_venue=after.get("venue", ""),
+        sequence=sequence,
+        by=by if getattr(by, "pk", None) else None,
+    )

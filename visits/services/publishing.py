@@ -12,6 +12,7 @@ from officers.history import history_user_set
 
 from .. import emails
 from ..models import ItineraryItem, StudyVisit
+from ..own_entries import own_entries_for_visit
 from ..selectors import itinerary_for_visit, legs_for_visit
 
 
@@ -22,7 +23,8 @@ def visit_publish(visit: StudyVisit, *, by) -> StudyVisit:
     Changes the visit's status and publication time, and queues one "itinerary
     published" message (itinerary in the body, portal link, and an iTIP ``REQUEST`` part
     per entry under its feed UID: see ``visits.emails``) to every confirmed member of the
-    delegation who has an email address.
+    delegation who has an email address; a member's own travel and hotels
+    (``visits.own_entries``) are invited in their message only.
     """
     visit = StudyVisit.objects.select_for_update().get(pk=visit.pk)
     if visit.status != StudyVisit.Status.DRAFT:
@@ -113,6 +115,7 @@ def live_legs(visit: StudyVisit) -> list:
 def _itinerary_published_queue(visit: StudyVisit) -> int:
     items = list(itinerary_for_visit(visit).exclude(status=ItineraryItem.Status.CANCELLED))
     legs = live_legs(visit)
+    own = own_entries_for_visit(visit)
     stamp = visit.published_at.strftime("%Y%m%dT%H%M%S%f")
     queued = 0
     for participant in confirmed_participants(visit):
@@ -125,7 +128,7 @@ def _itinerary_published_queue(visit: StudyVisit) -> int:
             about=visit,
             context={"visit": visit, "days": emails.itinerary_days(items, theirs)},
             attachments=emails.invitation_attachments(
-                participant, requests=[*items, *theirs], stamp=visit.published_at
+                participant, requests=[*items, *theirs, *own], stamp=visit.published_at
             ),
         )
     return queued

@@ -4,6 +4,7 @@ import datetime as dt
 import io
 import zoneinfo
 
+import icalendar
 import pytest
 from dateutil import tz
 
@@ -17,6 +18,11 @@ ZONES = [
     "Australia/Lord_Howe",  # a half-hour change
     "America/Sao_Paulo",  # daylight saving abolished in 2019
     "Asia/Tokyo",  # no change at all
+    # zoneinfo gives both a negative saving (Irish winter time, Morocco's hour back for Ramadan);
+    # Morocco's and Iran's (Persian calendar) changes follow no weekday rule: each is its own observance.
+    "Europe/Dublin",
+    "Africa/Casablanca",
+    "Asia/Tehran",
 ]
 
 
@@ -42,3 +48,21 @@ def test_vtimezone_writes_us_rules_as_weekday_rules():
 
     assert "RRULE:FREQ=YEARLY;BYDAY=2SU;BYMONTH=3\r\n" in definition
     assert "RRULE:FREQ=YEARLY;BYDAY=1SU;BYMONTH=11\r\n" in definition
+
+
+def test_vtimezone_writes_a_negative_saving_as_clocks_forward_daylight_and_back_standard():
+    calendar = icalendar.Calendar.from_ical(
+        "BEGIN:VCALENDAR\r\n"
+        + vtimezone(zoneinfo.ZoneInfo("Europe/Dublin"), first_year=2018, last_year=2020).to_ical().decode()
+        + "END:VCALENDAR\r\n"
+    )
+
+    rules = sorted(
+        (component.name, str(component["TZNAME"]), component["RRULE"].to_ical().decode())
+        for component in calendar.walk()
+        if "RRULE" in component
+    )
+    assert rules == [
+        ("DAYLIGHT", "IST", "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3"),
+        ("STANDARD", "GMT", "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10"),
+    ]
