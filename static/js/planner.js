@@ -127,7 +127,6 @@
         openAdd(spec.city, info.date);
       },
       eventDidMount: function (info) {
-        var key = info.event.extendedProps.entry + "@" + spec.city;
         info.el.dataset.entry = info.event.extendedProps.entry;
         info.el.setAttribute("aria-label", info.event.title);
         if (!info.event.startEditable) {
@@ -142,11 +141,16 @@
           var event = info.event;
           move(event, spec.city, shifted(event.start, step[0], step[1]), shifted(event.end, step[0], step[1]), function () {});
         });
-        if (key === focusAfterReload) {
-          info.el.focus();
-        }
       },
     });
     calendar.render();
+    // After a move by keys the page is drawn again: the moved block gets the focus back.
+    var focused = (focusAfterReload || "").split("@");
+    if (focused[1] === String(spec.city)) {
+      var block = element.querySelector('[data-entry="' + focused[0] + '"]');
+      if (block) {
+        block.focus();
+      }
+    }
   });
 })();

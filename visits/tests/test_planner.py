@@ -125,7 +125,9 @@ def test_planner_gives_its_style_nonce_on_this_page_only(client, week):
     style_src = next(part for part in planner["Content-Security-Policy"].split(";") if "style-src" in part)
     assert style_src.split() == ["style-src", "'self'", f"'nonce-{nonce}'"]
     assert "nonce" not in visit_page["Content-Security-Policy"]
-    assert "script-src 'self'" in planner["Content-Security-Policy"]
+    font_src = next(part for part in planner["Content-Security-Policy"].split(";") if "font-src" in part)
+    assert font_src.split() == ["font-src", "'self'", "data:"]
+    assert "script-src 'self';" in planner["Content-Security-Policy"]
 
 
 def test_dragging_an_item_moves_it_on_its_city_clock_and_records_the_change(client, week):

@@ -44,8 +44,9 @@ def _forms(visit, entries, calendars, **given):
 
 # FullCalendar 6 writes its own stylesheet into a <style> element at run time; CSP lets that one
 # element in by the nonce django-csp puts on this page's header only (read by FullCalendar from
-# <meta name="csp-nonce">). Every other page keeps style-src 'self' alone.
-@csp_update({"style-src": [NONCE]})
+# <meta name="csp-nonce">), and that stylesheet's icon font is a data: URI. Every other page keeps
+# style-src and font-src 'self' alone; scripts stay 'self' everywhere.
+@csp_update({"style-src": [NONCE], "font-src": ["data:"]})
 def _planner_page(request, visit, *, status=200, **given):
     calendars, entries = _itinerary(visit)
     data = {
