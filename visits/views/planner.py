@@ -13,6 +13,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from officers.roles import officer_required
@@ -141,12 +142,16 @@ def planner_bulk(request, pk: int):
     try:
         if data["action"] == "confirm":
             done = services.itinerary_entries_confirm(data["selected"], by=request.user)
-            message = _("%(count)s entries confirmed.") % {"count": len(done)}
+            message = ngettext("%(count)s entry confirmed.", "%(count)s entries confirmed.", len(done)) % {
+                "count": len(done)
+            }
         else:
             done = services.itinerary_entries_shift(
                 data["selected"], minutes=data["minutes"] or 0, days=data["days"], by=request.user
             )
-            message = _("%(count)s entries moved: %(labels)s.") % {
+            message = ngettext(
+                "%(count)s entry moved: %(labels)s.", "%(count)s entries moved: %(labels)s.", len(done)
+            ) % {
                 "count": len(done),
                 "labels": "; ".join(entry_label(entry) for entry in done),
             }
