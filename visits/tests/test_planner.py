@@ -330,3 +330,34 @@ def test_the_add_form_from_the_planner_adds_the_item_and_stays_there(client, wee
         in refused.content.decode()
     )
     assert ItineraryItem.objects.filter(title="Walk").count() == 1
+
+
+def test_the_demo_programme_s_planner_across_the_2019_change(client, settings):
+    import os
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from visits.models import StudyVisit
+
+    settings.DEMO_PASSWORD = "correct horse battery staple"
+    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    visit = StudyVisit.objects.get(title="Belgian delegation in Nashville, Chattanooga and Washington DC")
+    client.force_login(get_user_model().objects.get(email="officer@example.org"))
+
+    data = _data(client.get(reverse("visits:planner", args=[visit.pk])))
+
+    calendars = {calendar["name"]: calendar for calendar in data["calendars"]}
+    assert list(calendars)[:3] == ["Nashville", "Chattanooga", "Washington"]
+    nashville = {event["title"]: event for event in calendars["Nashville"]["events"]}
+    dinner = next(event for title, event in nashville.items() if title.endswith("Welcome dinner with Meridian"))
+    assert (dinner["start"], dinner["title"]) == (
+        "2019-11-03T19:00",
+        "19:00 CST–21:00 CST · Welcome dinner with Meridian",
+    )
+    coach = "Coach · 11:00 CST Nashville → 14:15 EST Chattanooga"
+    assert (nashville[coach]["start"], nashville[coach]["end"]) == ("2019-11-05T11:00", "2019-11-05T13:15")
+    there = {event["title"]: event for event in calendars["Chattanooga"]["events"]}
+    assert (there[coach]["start"], there[coach]["end"]) == ("2019-11-05T12:00", "2019-11-05T14:15")
+    arrival = next(title for title in nashville if "→ 16:40 CST Nashville" in title)
+    assert nashville[arrival]["end"] == "2019-11-03T16:40"
