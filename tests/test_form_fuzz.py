@@ -156,6 +156,9 @@ TARGETS = {
         lambda w: reverse("visits:visit_detail", args=[w.visit.pk]) + f"?edit_leg={w.leg.pk}",
         lambda w: reverse("visits:leg_edit", args=[w.visit.pk, w.leg.pk]),
     ),
+    "planner_move": Target("officer", _visit("visits:planner"), _visit("visits:planner_move")),
+    "planner_bulk": Target("officer", _visit("visits:planner"), _visit("visits:planner_bulk")),
+    "planner_item_create": Target("officer", _visit("visits:planner"), _visit("visits:planner_item_create")),
     "theme_create": Target("officer", lambda w: reverse("visits:theme_create")),
     "theme_edit": Target("officer", lambda w: reverse("visits:theme_edit", args=[w.theme.pk])),
     "follow_up_create": Target("officer", lambda w: reverse("outcomes:follow_up_create")),
@@ -330,7 +333,16 @@ def test_hostile_form_input_is_refused_in_words_and_saves_nothing(name):
 
 
 # The forms whose dates become instants in a place's zone: an extreme date is a form error in words.
-DATED_FORMS = ["item_create", "item_edit", "member_stay", "member_travel", "my_stay", "my_travel", "my_travel_edit"]
+DATED_FORMS = [
+    "item_create",
+    "item_edit",
+    "planner_item_create",
+    "member_stay",
+    "member_travel",
+    "my_stay",
+    "my_travel",
+    "my_travel_edit",
+]
 
 
 @pytest.mark.parametrize("name", DATED_FORMS)

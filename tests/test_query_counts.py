@@ -75,6 +75,11 @@ def _visit_detail(officer, n):
     return reverse("visits:visit_detail", args=[visit.pk])
 
 
+def _planner(officer, n):
+    visit_url = _visit_detail(officer, n)
+    return visit_url + "planner/"
+
+
 def _programmes(officer, n):
     for _ in range(n - 1):
         ProgrammeFactory().officers.add(officer)
@@ -195,6 +200,7 @@ PAGES = {
     "dashboard": (_dashboard, 6),  # with the programme choices of its scope
     "visit_list": (_visits, 6),
     "visit_detail": (_visit_detail, 23),  # cold cache; served again from the cache: 5 (test_page_caching)
+    "planner": (_planner, 12),
     "programme_list": (_programmes, 4),
     "programme_detail": (_programme_detail, 7),
     "theme_list": (_themes, 4),

@@ -3,6 +3,8 @@
 Forms validate and lay themselves out; the views hand ``cleaned_data`` to a service.
 """
 
+import datetime as dt
+
 from crispy_forms.layout import Column, Row
 from django import forms
 from django.core.exceptions import ValidationError
@@ -16,6 +18,7 @@ from partners.selectors import folded
 
 from .localtime import NonexistentLocalTime, local_to_utc
 from .models import ItineraryItem, Programme, StudyVisit, Theme, TravelLeg, VisitStop
+from .planner import entry_key, entry_label
 from .selectors import cities_for_visit, programmes_for_officer
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -466,3 +469,152 @@ class ThemeForm(forms.ModelForm):
         if existing := next((theme for theme in others if folded(theme.name) == key), None):
             raise duplicate_error(existing.name, reverse("visits:theme_edit", args=[existing.pk]))
         return name
+
+
+class WallClockField(forms.DateTimeField):
+    """A wall-clock date and time with no zone ("2019-11-03T09:00"): the planner says whose clock."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    formats = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
+
+    def __init__(self, **kwargs):
+        super().__init__(validators=[validate_sane_date], **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.datetime):
+            return value.replace(tzinfo=None)
+        for pattern in self.formats:
+            try:
+                # A wall-clock time on purpose: the planner's form says in which city's zone to read it.
+                return dt.datetime.strptime(str(value).strip(), pattern)  # noqa: DTZ007
+            except ValueError:
+                continue
+        raise ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+def _entry_choices(entries) -> list[tuple[str, str]]:
+    return [(entry_key(entry), entry_label(entry)) for entry in entries]
+
+
+class PlannerMoveForm(forms.Form):
+    """A new start and end for one item or leg, as wall-clock times: what a drag in the planner sends.
+
+    ``city`` names the calendar whose clock both times are read on (a leg shows in two);
+    without it a start is read in the city where the entry starts and an end where it ends.
+    A time the clocks skip is refused in words; one they pass twice keeps the occurrence the
+    entry had, else the first, which is then listed in ``ambiguous``.
+    """
+
+    entry = forms.ChoiceField(label=_("Entry"))
+    start = WallClockField(label=_("New start (local time)"))
+    end = WallClockField(label=_("New end (local time)"))
+    city = forms.TypedChoiceField(label=_("Read both times in"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, entries, cities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.entries = {entry_key(entry): entry for entry in entries}
+        self.cities = {city.pk: city for city in cities}
+        self.ambiguous: list[tuple[str, str]] = []
+        self.fields["entry"].choices = _entry_choices(entries)
+        self.fields["city"].choices = [("", _("each end in its own city"))] + [(city.pk, city.name) for city in cities]
+        self.helper = form_helper(
+            "entry",
+            Row(Column("start", css_class="col-sm-6"), Column("end", css_class="col-sm-6")),
+            "city",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        entry, start, end = (cleaned.get(name) for name in ("entry", "start", "end"))
+        if not (entry and start and end):
+            return cleaned
+        entry = cleaned["entry"] = self.entries[entry]
+        ends = (entry.from_city, entry.to_city) if entry.is_leg else (entry.city, entry.city)
+        if cleaned.get("city") is not None:
+            city = self.cities[cleaned["city"]]
+            if city not in ends:
+                self.add_error(
+                    "city", _("“%(entry)s” is not on %(city)s's clock.") % {"entry": entry.title, "city": city.name}
+                )
+                return cleaned
+            ends = (city, city)
+        times = []
+        for field, city, naive, was in (
+            ("start", ends[0], start, entry.starts_at),
+            ("end", ends[1], end, entry.ends_at),
+        ):
+            fold = was.astimezone(city.zone).fold
+            try:
+                moment, ambiguous = local_to_utc(naive.date(), naive.time(), city.zone, occurrence=fold)
+            except NonexistentLocalTime:
+                self.add_error(field, _skipped_time_message(naive.time(), naive.date(), city))
+                continue
+            except OverflowError:
+                self.add_error(field, _("Enter a date between the years 1900 and 2100."))
+                continue
+            if ambiguous and not fold:
+                self.ambiguous.append((f"{naive:%Y-%m-%d %H:%M}", city.name))
+            times.append(moment)
+        if len(times) == 2:
+            if times[1] <= times[0]:
+                self.add_error("end", _("An entry must end after it starts."))
+            else:
+                cleaned["starts_at"], cleaned["ends_at"] = times
+        return cleaned
+
+    @property
+    def entry_fields(self) -> dict:
+        """What the entry's update service takes."""
+        if self.cleaned_data["entry"].is_leg:
+            return {"departs_at": self.cleaned_data["starts_at"], "arrives_at": self.cleaned_data["ends_at"]}
+        return {"starts_at": self.cleaned_data["starts_at"], "ends_at": self.cleaned_data["ends_at"]}
+
+
+class PlannerBulkForm(forms.Form):
+    """Entries ticked in the planner's list, and what to do with them: confirm, or shift by minutes.
+
+    ``nudge`` ("item-5 15m", "leg-3 -1d") is one row's own button: that entry alone, moved by
+    15 minutes or a day, for the keyboard.
+    """
+
+    ACTIONS = {"confirm": _("Confirm selected"), "shift": _("Shift selected")}
+
+    entries = forms.MultipleChoiceField(label=_("Entries"), required=False, widget=forms.CheckboxSelectMultiple)
+    action = forms.ChoiceField(label=_("Action"), choices=list(ACTIONS.items()), required=False)
+    minutes = forms.IntegerField(
+        label=_("Minutes"),
+        required=False,
+        min_value=-7 * 24 * 60,
+        max_value=7 * 24 * 60,
+        help_text=_("Negative moves earlier."),
+    )
+    nudge = forms.RegexField(regex=r"^(item|leg)-\d{1,10} -?\d{1,4}[md]$", required=False)
+
+    def __init__(self, *args, entries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.by_key = {entry_key(entry): entry for entry in entries}
+        self.fields["entries"].choices = _entry_choices(entries)
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned.setdefault("days", 0)
+        if nudge := cleaned.get("nudge"):
+            key, amount = nudge.split(" ")
+            if key not in self.by_key:
+                raise ValidationError(_("That entry is no longer in this visit's itinerary."))
+            cleaned.update(action="shift", selected=[self.by_key[key]], minutes=0)
+            cleaned["minutes" if amount.endswith("m") else "days"] = int(amount[:-1])
+            return cleaned
+        if self.errors:
+            return cleaned
+        selected = [self.by_key[key] for key in cleaned.get("entries", [])]
+        if not cleaned.get("action"):
+            raise ValidationError(_("Choose what to do with the selected entries."))
+        if not selected:
+            raise ValidationError(_("Tick at least one entry first."))
+        if cleaned["action"] == "shift" and not cleaned.get("minutes"):
+            self.add_error("minutes", _("Give the number of minutes to shift by (negative moves earlier)."))
+        cleaned["selected"] = selected
+        return cleaned

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import itinerary, programmes, themes, visits
+from .views import itinerary, planner, programmes, themes, visits
 
 app_name = "visits"
 
@@ -33,6 +33,10 @@ urlpatterns = [
     path("visits/<int:pk>/legs/<int:leg_pk>/edit/", itinerary.leg_edit, name="leg_edit"),
     path("visits/<int:pk>/legs/<int:leg_pk>/cancel/", itinerary.leg_cancel, name="leg_cancel"),
     path("visits/<int:pk>/legs/<int:leg_pk>/delete/", itinerary.leg_delete, name="leg_delete"),
+    path("visits/<int:pk>/planner/", planner.planner, name="planner"),
+    path("visits/<int:pk>/planner/move/", planner.planner_move, name="planner_move"),
+    path("visits/<int:pk>/planner/entries/", planner.planner_bulk, name="planner_bulk"),
+    path("visits/<int:pk>/planner/items/new/", planner.planner_item_create, name="planner_item_create"),
     path("themes/", themes.ThemeListView.as_view(), name="theme_list"),
     path("themes/new/", themes.theme_edit, name="theme_create"),
     path("themes/<int:pk>/edit/", themes.theme_edit, name="theme_edit"),

@@ -18,6 +18,7 @@ from .itinerary import (
     own_entry_change_record,
 )
 from .legs import travel_leg_cancel, travel_leg_create, travel_leg_delete, travel_leg_update
+from .planner import itinerary_entries_confirm, itinerary_entries_shift
 from .programmes import (
     programme_create,
     programme_officer_add,
@@ -40,6 +41,8 @@ __all__ = [
     "home_zone",
     "is_due",
     "itinerary_digests_queue",
+    "itinerary_entries_confirm",
+    "itinerary_entries_shift",
     "itinerary_item_cancel",
     "itinerary_item_create",
     "itinerary_item_delete",
