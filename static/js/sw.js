@@ -161,6 +161,8 @@ async function keepAssets(urls) {
     .catch(() => null))));
 }
 
+let keeping = Promise.resolve();
+
 self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "forget") {
@@ -168,6 +170,9 @@ self.addEventListener("message", (event) => {
   } else if (data.type === "save") {
     const urls = Array.isArray(data.urls) ? data.urls : [];
     const assets = Array.isArray(data.assets) ? data.assets : [];
-    event.waitUntil(Promise.all([keepPages(urls), keepAssets(assets)]));
+    // One run at a time: two pages opened in a row ask for the same pages, and the second run
+    // then finds them fresh instead of fetching them again beside the first.
+    keeping = keeping.then(() => keepPages(urls));
+    event.waitUntil(Promise.all([keeping, keepAssets(assets)]));
   }
 });
