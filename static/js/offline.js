@@ -64,7 +64,8 @@
         .map((element) => element.href || element.src)
         .filter((url) => new URL(url).pathname.startsWith("/static/"));
       if (registration.active) {
-        registration.active.postMessage({ type: "save", urls: pagesToKeep(), assets: assets });
+        const complete = Boolean(document.querySelector("[data-offline-complete]"));
+        registration.active.postMessage({ type: "save", urls: pagesToKeep(), complete: complete, assets: assets });
       }
     })
     .catch(() => {});

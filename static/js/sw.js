@@ -48,7 +48,12 @@ async function copyCaches() {
   return (await caches.keys()).filter((key) => key.startsWith(COPY_PREFIX));
 }
 
+// Raised by every "forget them all" (a sign-out): a fetch that started before it keeps nothing,
+// so a page list still being saved cannot bring back what the sign-out removed.
+let generation = 0;
+
 async function forget(exceptName) {
+  if (exceptName === null) generation += 1;
   const names = await copyCaches();
   await Promise.all(names.filter((name) => name !== exceptName).map((name) => caches.delete(name)));
 }
@@ -64,18 +69,23 @@ async function savedCopy(url) {
 }
 
 /* Keep a network answer for a delegate page, or draw what it says about the phone's copies. */
-async function remember(url, response) {
+async function remember(url, response, startedIn) {
   const owner = response.headers.get(OWNER_HEADER);
+  if (startedIn !== generation) return;
   if (response.ok && owner) {
     const name = COPY_PREFIX + owner;
     await forget(name);
     const savedAt = new Date().toISOString();
     const headers = new Headers(response.headers);
     headers.set(SAVED_HEADER, savedAt);
+    // The body is kept decoded, and a page's grows by the saved time.
+    headers.delete("Content-Length");
+    headers.delete("Content-Encoding");
     const html = (headers.get("Content-Type") || "").startsWith("text/html");
     const body = html
       ? (await response.text()).replace(SAVED_MARK, 'data-offline-saved-at="' + savedAt + '"')
       : await response.arrayBuffer();
+    if (startedIn !== generation) return;  // signed out while the body was read
     const cache = await caches.open(name);
     // Under the address asked for and the one answered (/my/ answered from /fr/my/).
     for (const key of new Set([url, response.url || url])) {
@@ -96,6 +106,7 @@ async function remember(url, response) {
 
 async function networkFirst(event) {
   const request = event.request;
+  const startedIn = generation;
   let response;
   try {
     response = await fetch(request);
@@ -108,7 +119,7 @@ async function networkFirst(event) {
     const saved = await savedCopy(request.url);
     if (saved) return saved;
   }
-  event.waitUntil(remember(request.url, response.clone()));
+  event.waitUntil(remember(request.url, response.clone(), startedIn));
   return response;
 }
 
@@ -139,17 +150,32 @@ self.addEventListener("fetch", (event) => {
 
 /* Fetch and keep the person's pages that a page names (its #offline-urls), one at a time so a
  * phone's first visit does not ask the server for every PDF at once. */
-async function keepPages(urls) {
+async function keepPages(urls, startedIn) {
   for (const path of urls) {
+    if (startedIn !== generation) return;
     const url = new URL(path, self.location.origin);
     if (!isDelegatePage(url)) continue;
     const saved = await savedCopy(url.href);
     const savedAt = saved && Date.parse(saved.headers.get(SAVED_HEADER));
     if (savedAt && Date.now() - savedAt < FRESH_FOR_MS) continue;
     try {
-      await remember(url.href, await fetch(url.href, { credentials: "same-origin" }));
+      await remember(url.href, await fetch(url.href, { credentials: "same-origin" }), startedIn);
     } catch (error) {
       return;  // offline again: the rest waits for the next page seen online
+    }
+  }
+}
+
+/* The visit list names all the person's pages: a copy it no longer names (a visit they were
+ * taken off) goes, whichever language it was saved in. */
+async function dropUnlisted(urls, startedIn) {
+  if (startedIn !== generation) return;
+  const bare = (path) => new URL(path, self.location.origin).pathname.replace(/^\/fr\//, "/");
+  const listed = new Set(urls.map(bare));
+  for (const name of await copyCaches()) {
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) {
+      if (!listed.has(bare(request.url))) await cache.delete(request);
     }
   }
 }
@@ -172,7 +198,10 @@ self.addEventListener("message", (event) => {
     const assets = Array.isArray(data.assets) ? data.assets : [];
     // One run at a time: two pages opened in a row ask for the same pages, and the second run
     // then finds them fresh instead of fetching them again beside the first.
-    keeping = keeping.then(() => keepPages(urls));
+    const startedIn = generation;
+    keeping = keeping.then(() => keepPages(urls, startedIn))
+      .then(() => (data.complete ? dropUnlisted(urls, startedIn) : null))
+      .catch(() => null);  // a failed run must not stop the next
     event.waitUntil(Promise.all([keeping, keepAssets(assets)]));
   }
 });

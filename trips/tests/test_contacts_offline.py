@@ -185,6 +185,7 @@ def test_visit_list_lists_the_persons_own_pages_to_keep_and_links_the_contacts_s
     ]
     assert f'href="{reverse("my:visit_contacts", args=[visit.pk])}"' in content
     assert 'data-offline-saved-at=""' in content
+    assert "data-offline-complete" in content  # the whole list: the phone drops copies it no longer names
 
 
 def test_itinerary_and_contacts_list_their_visits_pages_to_keep(signed_in, visit):
@@ -198,6 +199,7 @@ def test_itinerary_and_contacts_list_their_visits_pages_to_keep(signed_in, visit
     for name in ("my:itinerary", "my:visit_contacts"):
         content = signed_in.get(reverse(name, args=[visit.pk])).content.decode()
         assert _offline_urls(content) == expected
+        assert "data-offline-complete" not in content
 
 
 def test_delegate_pages_name_whose_copy_they_are(signed_in, visit, delegate):

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
+from delegations.models import DelegationMember
 from delegations.tests.factories import DelegationMemberFactory, ParticipantFactory
 from partners.tests.factories import CityFactory
 from trips.models import Accommodation
@@ -97,7 +98,11 @@ def _sign_out(page) -> None:
     page.goto(reverse("my:visit_list"))
     page.get_by_role("button", name="Toggle navigation").click()
     page.get_by_role("button", name="Sign out").click()
-    page.wait_for_url(f"**{reverse('account_login')}")
+    try:
+        page.wait_for_url(f"**{reverse('account_login')}")
+    except Exception:
+        print("DEBUG URL", page.url, page.content()[:3000])
+        raise
 
 
 def _until(page, script: str, arg=None, *, seconds: float = 60) -> None:
@@ -241,6 +246,28 @@ def test_the_next_person_on_a_shared_phone_never_sees_the_previous_persons_copy(
         for path in _pages(visits[0]):
             with pytest.raises(Error):
                 page.goto(path)
+    finally:
+        context.close()
+
+
+def test_a_visit_the_person_was_taken_off_leaves_the_phone_at_the_next_look(live_server, delegates, chromium):
+    visits, _theirs = delegates
+    context = chromium.new_context(base_url=live_server.url, **PHONE)
+    page = context.new_page()
+    try:
+        _sign_in(page, "camille@example.org")
+        _open_my_visits_once(page, visits)
+        DelegationMember.objects.filter(delegation=visits[1].delegation).delete()
+
+        page.goto(reverse("my:visit_list"))
+
+        kept = """async () => {
+            const names = (await caches.keys()).filter((name) => name.startsWith("cx-my-"));
+            const cache = await caches.open(names[0]);
+            return (await cache.keys()).map((request) => new URL(request.url).pathname).sort();
+        }"""
+        expected = json.dumps(sorted([reverse("my:visit_list"), *_pages(visits[0])]), separators=(",", ":"))
+        _until(page, f"async () => JSON.stringify(await ({kept})()) === {json.dumps(expected)}")
     finally:
         context.close()
 
