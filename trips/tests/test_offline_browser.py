@@ -98,11 +98,7 @@ def _sign_out(page) -> None:
     page.goto(reverse("my:visit_list"))
     page.get_by_role("button", name="Toggle navigation").click()
     page.get_by_role("button", name="Sign out").click()
-    try:
-        page.wait_for_url(f"**{reverse('account_login')}")
-    except Exception:
-        print("DEBUG URL", page.url, page.content()[:3000])
-        raise
+    page.wait_for_url(f"**{reverse('account_login')}", timeout=60_000)
 
 
 def _until(page, script: str, arg=None, *, seconds: float = 60) -> None:
@@ -233,8 +229,9 @@ def test_the_next_person_on_a_shared_phone_never_sees_the_previous_persons_copy(
         assert worker.evaluate(COPY_CACHES) == []
 
         context.set_offline(False)
-        # The server still had Camille's session: sign out for real, then the next person signs in.
-        page.goto(reverse("my:visit_list"))
+        # The server still had Camille's session: sign out for real (once the phone has saved her
+        # pages again, so that the sign-out is not queued behind their PDFs), then the next person.
+        _open_my_visits_once(page, visits)
         _sign_out(page)
         _sign_in(page, "dominique@example.org")
         _open_my_visits_once(page, [theirs])
