@@ -16,6 +16,25 @@ LAST_SEEN_AT = "cityexchange_last_seen_at"
 LAST_SEEN_RESOLUTION = 300
 
 
+class SignOutClearsSiteDataMiddleware:
+    """The response that signs someone out (the sign-out button, or the session's lifetime
+    running out in ``SessionLifetimeMiddleware``) tells the browser to drop what this site
+    keeps in it: ``Clear-Site-Data: "storage"`` removes the service worker's saved pages (a
+    delegate's itinerary on a shared phone), its registration and local storage. The service
+    worker also forgets them itself when the sign-out is posted (``static/js/sw.js``), offline too.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        signed_in = request.user.is_authenticated
+        response = self.get_response(request)
+        if signed_in and not request.user.is_authenticated:
+            response["Clear-Site-Data"] = '"storage"'
+        return response
+
+
 class SessionLifetimeMiddleware:
     """End a signed-in session after ``SESSION_IDLE_TIMEOUT`` seconds without a request,
     or ``SESSION_ABSOLUTE_LIFETIME`` seconds after sign-in, whichever comes first.

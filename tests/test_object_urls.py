@@ -110,6 +110,7 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
     "my:itinerary": ObjectUrl(_visit, owner=DELEGATE),
     "my:visit_ics": ObjectUrl(_visit, owner=DELEGATE),
     "my:visit_pdf": ObjectUrl(_visit, owner=DELEGATE),
+    "my:visit_contacts": ObjectUrl(_visit, owner=DELEGATE),
     "my:travel_create": ObjectUrl(_visit, owner=DELEGATE),
     "my:travel_edit": ObjectUrl(lambda w: {"pk": w.visit.pk, "travel_pk": w.travel.pk}, owner=DELEGATE),
     "my:stay_create": ObjectUrl(_visit, owner=DELEGATE),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import my, profile
+from .views import contacts, my, profile
 
 app_name = "my"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("visits/<int:pk>/", my.itinerary, name="itinerary"),
     path("visits/<int:pk>/itinerary.ics", my.visit_ics, name="visit_ics"),
     path("visits/<int:pk>/itinerary.pdf", my.visit_pdf, name="visit_pdf"),
+    path("visits/<int:pk>/contacts/", contacts.visit_contacts, name="visit_contacts"),
     path("visits/<int:pk>/travel/new/", my.travel_edit, name="travel_create"),
     path("visits/<int:pk>/travel/<int:travel_pk>/", my.travel_edit, name="travel_edit"),
     path("visits/<int:pk>/hotel/new/", my.stay_edit, name="stay_create"),

@@ -1,8 +1,8 @@
-"""Reads for a delegate's pages and calendar feed: their visits, co-delegates, own travel and hotels;
-where the itinerary has each delegate now, and the officer's check-in board."""
+"""Reads for a delegate's pages and calendar feed: their visits, co-delegates, own travel and hotels,
+the contacts sheet; where the itinerary has each delegate now, and the officer's check-in board."""
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import (
     Count,
@@ -12,7 +12,7 @@ from django.db.models import (
     Subquery,
 )
 
-from delegations.models import DelegationMember
+from delegations.models import DelegationMember, Participant
 from delegations.tokens import token_hash
 from partners.models import City
 from visits.models import ItineraryItem, StudyVisit, TravelLeg
@@ -60,6 +60,54 @@ def personal_travel_for(visit: StudyVisit, participant) -> QuerySet[PersonalTrav
 
 def accommodations_for(visit: StudyVisit, participant) -> QuerySet[Accommodation]:
     return Accommodation.objects.filter(visit=visit, participant=participant).select_related("city")
+
+
+@dataclass
+class Venue:
+    """One place of the itinerary, with the programme's entries held there."""
+
+    name: str
+    address: str
+    city: City
+    items: list[ItineraryItem] = field(default_factory=list)
+
+
+@dataclass
+class VisitContacts:
+    """Who and where a delegate may need to reach on the road (``contacts_for_delegate``)."""
+
+    officers: list
+    head: Participant | None
+    venues: list[Venue]
+    stays: list[Accommodation]
+
+
+def contacts_for_delegate(visit: StudyVisit, participant) -> VisitContacts:
+    """The contacts sheet of ``visit`` (fetched by the caller through ``visits_for_delegate``):
+    the programme's officers, the delegation's head, each place of the itinerary (cancelled
+    entries left out) and the person's own hotels. Four queries whatever the sizes."""
+    officers = list(visit.programme.officers.order_by("last_name", "first_name", "email"))
+    head = None
+    if visit.delegation_id is not None:
+        head = Participant.objects.select_related("organisation").filter(headed_delegations=visit.delegation_id).first()
+    venues: dict[tuple, Venue] = {}
+    items = (
+        visit.itinerary_items.exclude(status=ItineraryItem.Status.CANCELLED)
+        .select_related("city")
+        .order_by("starts_at", "ends_at", "pk")
+    )
+    for item in items:
+        name, address = item.venue.strip(), item.address.strip()
+        if not (name or address):
+            continue
+        key = (name.casefold(), address.casefold(), item.city_id)
+        venues.setdefault(key, Venue(name, address, item.city)).items.append(item)
+    return VisitContacts(
+        officers=officers,
+        head=head,
+        venues=list(venues.values()),
+        stays=list(accommodations_for(visit, participant)),
+    )
 
 
 def feed_link_for_token(token: str) -> CalendarFeedToken | None:

@@ -37,3 +37,19 @@ def test_start_page_links_the_manifest(client):
 
     assert 'rel="manifest"' in content
     assert 'rel="apple-touch-icon"' in content
+
+
+def test_manifest_has_what_chromium_needs_to_install_it():
+    manifest = json.loads((STATIC / "manifest.webmanifest").read_text())
+
+    assert manifest["name"] and manifest["short_name"]
+    assert (manifest["display"], manifest["id"], manifest["scope"]) == ("standalone", reverse("my:visit_list"), "/")
+    assert manifest["start_url"].startswith(manifest["scope"])
+
+
+def test_service_worker_is_served_at_the_root_with_a_fetch_handler(client):
+    response = client.get(reverse("service_worker"))
+
+    assert response["Content-Type"] == "application/javascript; charset=utf-8"
+    assert response["Service-Worker-Allowed"] == "/"
+    assert 'addEventListener("fetch"' in response.content.decode()

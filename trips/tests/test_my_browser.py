@@ -54,22 +54,24 @@ def test_demo_delegate_reads_the_itinerary_on_a_phone_without_network(live_serve
         page.screenshot(path=str(OUTPUT / "delegate-itinerary-phone.png"), full_page=True)
 
         # The service worker keeps the page once it has been seen with a network.
-        page.wait_for_function(
-            """async (path) => {
-                const registration = await navigator.serviceWorker.ready;
-                const cache = await caches.open("cx-pages-v1");
-                return Boolean(registration.active && await cache.match(path));
-            }""",
-            arg=itinerary_path,
-            timeout=30_000,
-        )
+        # (Evaluated in a loop: wait_for_function takes an async function's promise for true.)
+        saved = """async (path) => {
+            const registration = await navigator.serviceWorker.ready;
+            const names = (await caches.keys()).filter((name) => name.startsWith("cx-my-"));
+            if (!registration.active || names.length !== 1) return false;
+            return Boolean(await (await caches.open(names[0])).match(path));
+        }"""
+        for _attempt in range(150):
+            if page.evaluate(saved, itinerary_path):
+                break
+            page.wait_for_timeout(200)
 
         context.set_offline(True)
         page.reload()
 
         expect(page.get_by_role("heading", level=1)).to_have_text(demo_visit.title)
         expect(arrival.locator(".local-time")).to_have_text(["10:05 CET", "16:40 CST"])
-        expect(page.locator("#offline-status")).to_contain_text("offline")
+        expect(page.locator("#offline-saved")).to_contain_text("you are offline")
         page.screenshot(path=str(OUTPUT / "delegate-itinerary-offline.png"), full_page=True)
     finally:
         context.close()

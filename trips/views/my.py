@@ -44,6 +44,7 @@ from visits.selectors import itinerary_for_visit, legs_for_participant, visits_f
 from ..calendar import calendar_for_delegate
 from ..forms import AccommodationForm, InvitationPasswordForm, MailChoicesForm, PersonalTravelForm, zone_names
 from ..models import Accommodation, CalendarFeedToken, PersonalTravel
+from ..offline import offline_copy
 from ..selectors import (
     accommodations_for,
     co_delegates_for_visit,
@@ -82,6 +83,7 @@ def _delegate_visit(request, pk: int) -> tuple[StudyVisit, Participant]:
 
 @login_required
 @require_GET
+@offline_copy
 def visit_list(request):
     today = timezone.localdate()
     visits = visits_for_delegate(request.user).annotate(
@@ -89,7 +91,8 @@ def visit_list(request):
     )
     upcoming = [visit for visit in visits.order_by("past", "starts_on") if not visit.past]
     past = [visit for visit in visits.order_by("-starts_on") if visit.past]
-    return render(request, "trips/my/visit_list.html", {"upcoming": upcoming, "past": past})
+    context = {"upcoming": upcoming, "past": past, "offline_visits": upcoming + past}
+    return render(request, "trips/my/visit_list.html", context)
 
 
 def itinerary_body_context(visit: StudyVisit, participant: Participant, *, last_seen: dt.datetime | None) -> dict:
@@ -138,6 +141,7 @@ def itinerary_context(visit: StudyVisit, participant: Participant, *, last_seen:
 
 @login_required
 @require_GET
+@offline_copy
 def itinerary(request, pk: int):
     """The delegate's itinerary. Its body (travel, stays, items by day) is cached under the itinerary's version."""
     participant = _participant(request.user)
@@ -398,6 +402,7 @@ def calendar_settings(request):
 
 @login_required
 @require_GET
+@offline_copy
 def visit_pdf(request, pk: int):
     visit, participant = _delegate_visit(request, pk)
     context = itinerary_context(visit, participant)
