@@ -6,7 +6,9 @@ delegation they belong to (and not as declined or withdrawn).
 """
 
 import datetime as dt
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import (
     Count,
     Exists,
@@ -20,6 +22,7 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from delegations.models import DelegationMember
 from officers import roles
@@ -223,3 +226,33 @@ def itinerary_days(
             days.append(ItineraryDay(day, []))
         days[-1].items.append(entry)
     return days
+
+
+@dataclass(frozen=True)
+class DigestSchedule:
+    """A published visit's change digest: how many changes wait, and when they go (or that nothing will send them)."""
+
+    pending: int
+    last_change_at: dt.datetime | None
+    due_at: dt.datetime | None
+    # A scheduler (Celery beat) runs in this deployment: settings.SCHEDULED_TASKS_RUN.
+    scheduled: bool
+
+    @property
+    def quiet_minutes(self) -> float:
+        return settings.ITINERARY_DIGEST_QUIET_MINUTES
+
+    @property
+    def overdue(self) -> bool:
+        return self.due_at is not None and self.due_at <= timezone.now()
+
+
+def digest_schedule_for_visit(visit: StudyVisit) -> DigestSchedule:
+    """The itinerary changes not yet told in a digest, and when beat will send them: once the latest
+    is ``ITINERARY_DIGEST_QUIET_MINUTES`` old (beat looks every minute). One query."""
+    pending = visit.itinerary_changes.filter(digested_at__isnull=True).aggregate(
+        count=Count("pk"), last=Max("changed_at")
+    )
+    last = pending["last"]
+    due = last + dt.timedelta(minutes=settings.ITINERARY_DIGEST_QUIET_MINUTES) if last else None
+    return DigestSchedule(pending["count"], last, due, scheduled=settings.SCHEDULED_TASKS_RUN)
