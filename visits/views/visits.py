@@ -170,7 +170,9 @@ def _visit_page(
         "digest": digest_schedule_for_visit(visit) if visit.status == StudyVisit.Status.PUBLISHED else None,
         # trips' record of messages to the delegation, named through its reverse relation (as
         # follow_ups is above): visits imports nothing of trips.
-        "delegation_messages": visit.delegation_messages.select_related("by")[:5],
+        "delegation_messages": visit.delegation_messages.select_related("by", "city")[:5]
+        if getattr(visit, "message_count", 1)
+        else [],
     }
     edit_id, edit_leg_id = query_id(request, "edit"), query_id(request, "edit_leg")
     forms_given = item_form or editing or edit_form or stop_form or leg_form or editing_leg or leg_edit_form
