@@ -282,8 +282,9 @@ def _delegation_message_render(message: DelegationMessage, participant: Particip
         "subject": subject,
         "body": body,
         "sender": sender,
-        "portal_url": emails.portal_url(message.visit),
     }
+    with override(language):
+        context["portal_url"] = emails.portal_url(message.visit)
     return notification_render("delegation_message", language=language, context=context)
 
 
