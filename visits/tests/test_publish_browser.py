@@ -153,7 +153,9 @@ def test_outbox_says_nothing_is_scheduled_and_sends_the_digest_now(page, setting
     _no_sideways_scroll(page)
     page.screenshot(path=SCREENSHOTS / "outbox-digest-status.png", full_page=True)
 
-    page.get_by_role("button", name="Send the digest now").click()
+    send_now = page.get_by_role("button", name="Send the digest now")
+    assert send_now.bounding_box()["height"] >= 44
+    send_now.click()
     expect(
         page.get_by_role("status").filter(has_text="The change digest is in the outbox: 2 messages.")
     ).to_be_visible()
