@@ -222,3 +222,15 @@ def test_sending_to_nobody_reachable_is_refused_in_words(world):
     assert response.status_code == 400
     assert "Nobody with a working email address is among the chosen delegates." in response.content.decode()
     assert DelegationMessage.objects.count() == 0
+
+
+def test_the_compose_page_and_the_french_message_read_in_french(world):
+    page = _client(world).get("/fr" + reverse("delegation_messages:compose", args=[world["visit"].pk]))
+    preview = _compose(world, action="preview", audience="all", **TEXTS)
+
+    assert "Écrire aux délégués" in page.content.decode()
+    assert "Les délégués que le programme place dans une ville en ce moment" in page.content.decode()
+    french = preview.context["plan"].samples["fr"]["body_text"]
+    assert "Bonjour Camille," in french
+    assert "pour les chargés de programme de « Belgians in Tennessee »" in french
+    assert "/fr/" in french

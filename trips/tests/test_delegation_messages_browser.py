@@ -80,7 +80,7 @@ def test_officer_writes_to_the_delegates_in_one_city_previews_and_sends(page, vi
     page.get_by_role("link", name="Write to the delegates").click()
 
     page.get_by_label("The delegates the itinerary puts in one city now").check()
-    page.get_by_label("City").select_option(label="Chattanooga (US)")
+    page.get_by_label("City", exact=True).select_option(label="Chattanooga (US)")
     page.get_by_label("Subject (English)").fill("Coach leaves early")
     page.get_by_label("Message (English)").fill("The coach leaves at 07:30 tomorrow.")
     page.get_by_label("Subject (French)").fill("Le car part plus tôt")

@@ -31,7 +31,7 @@ from .programmes import (
     visit_update,
     write_fields,
 )
-from .publish_preview import visit_publish_as_previewed, visit_publish_preview
+from .publish_preview import visit_ended, visit_publish_as_previewed, visit_publish_preview
 from .publishing import confirmed_participants, participant_message_queue, visit_publish, visit_unpublish
 from .reminders import home_zone, is_due, morning_on, visit_lessons_requests_queue, visit_reminders_queue
 
@@ -59,6 +59,7 @@ __all__ = [
     "visit_clone",
     "visit_create",
     "visit_digest_send_now",
+    "visit_ended",
     "visit_itinerary_digest_queue",
     "visit_lessons_requests_queue",
     "visit_publish",

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from delegations.models import DelegationMember
 from notifications.models import Notification
@@ -79,7 +79,7 @@ class PublishPreview:
             "This visit ended on %(date)s. Email %(count)d delegate about it anyway?",
             "This visit ended on %(date)s. Email %(count)d delegates about it anyway?",
             self.sending,
-        ) % {"date": formats.date_format(self.visit.ends_on, "j M Y"), "count": self.sending}
+        ) % {"date": ended_on(self.visit), "count": self.sending}
 
 
 class _RolledBack(Exception):  # noqa: N818 - not an error: carries the rows out of the rolled-back block
@@ -154,6 +154,12 @@ def _left_out(visit: StudyVisit, messages: list[PlannedMessage]) -> list[LeftOut
     return left_out
 
 
+def ended_on(visit: StudyVisit) -> str:
+    """The visit's last day as the question says it: "8 Nov 2019", "8 novembre 2019"."""
+    # Translators: a date format (Django's date filter): French writes the month in full.
+    return formats.date_format(visit.ends_on, pgettext("ended visit", "j M Y"))
+
+
 def visit_ended(visit: StudyVisit, *, today: dt.date | None = None) -> bool:
     return visit.ends_on < (today or timezone.localdate())
 
@@ -194,8 +200,7 @@ def visit_publish_as_previewed(
     """
     if visit_ended(visit, today=today) and not ended_confirmed:
         raise ValidationError(
-            _("This visit ended on %(date)s: tick the box to email its delegates anyway.")
-            % {"date": formats.date_format(visit.ends_on, "j M Y")}
+            _("This visit ended on %(date)s: tick the box to email its delegates anyway.") % {"date": ended_on(visit)}
         )
     rows = _publish_rows(visit, by=by)
     if publish_fingerprint([_planned(row) for row in rows]) != fingerprint:

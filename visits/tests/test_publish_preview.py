@@ -244,3 +244,13 @@ def test_send_the_digest_now_with_nothing_pending_sends_nothing(officer):
 
     assert [str(m) for m in response.context["messages"]] == ["No change was waiting for a digest: nothing was sent."]
     assert Notification.objects.count() == published
+
+
+def test_the_preview_and_its_question_read_in_french(officer):
+    visit = _visit(officer, starts_on=dt.date(2019, 11, 3), days=5)
+
+    content = _signed_in(officer).get("/fr" + reverse("visits:visit_publish_preview", args=[visit.pk])).content.decode()
+
+    assert "Cette visite s’est terminée le 8 novembre 2019. Écrire quand même à 3 délégués à son sujet ?" in content
+    assert "Publier et envoyer 3 messages" in content
+    assert "Qui reçoit quel message" in content

@@ -261,10 +261,9 @@ def visit_publish_preview(request, pk: int):
 def visit_publish(request, pk: int):
     """Publish as previewed: the preview's confirmation, with the ended visit's question answered."""
     visit = _officer_visit(request, pk)
-    preview = _publish_preview_or_back(request, visit)
-    if preview is None:
-        return redirect(visit)
-    form = PublishConfirmForm(request.POST, ended_question=preview.ended_question() if preview.ended else "")
+    # The question's words (with the number of delegates) are only needed when the page is drawn again.
+    ended = services.visit_ended(visit)
+    form = PublishConfirmForm(request.POST, ended_question=_("This visit has ended.") if ended else "")
     if form.is_valid():
         try:
             services.visit_publish_as_previewed(visit, by=request.user, **form.cleaned_data)
@@ -273,6 +272,11 @@ def visit_publish(request, pk: int):
         else:
             messages.success(request, _("The visit is published: its delegates can see the itinerary."))
             return redirect(visit)
+    preview = _publish_preview_or_back(request, visit)
+    if preview is None:
+        return redirect(visit)
+    if "ended_confirmed" in form.fields:
+        form.fields["ended_confirmed"].label = preview.ended_question()
     return _publish_preview_page(request, preview, form, status=400)
 
 
