@@ -161,3 +161,21 @@ def test_outbox_says_nothing_is_scheduled_and_sends_the_digest_now(page, setting
     ).to_be_visible()
     expect(status).to_contain_text("Nothing is scheduled on this server")
     assert Notification.objects.filter(kind="itinerary_digest").count() == 2
+
+
+def test_the_publish_preview_and_the_message_page_fit_a_phone(live_server, chromium):
+    visit = _visit(starts_on=dt.date(2019, 11, 3))
+    context = chromium.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844}, locale="en-US")
+    try:
+        phone = context.new_page()
+        _sign_in(phone, visit.get_absolute_url())
+        for url in (f"/visits/{visit.pk}/publish/preview/", f"/visits/{visit.pk}/messages/new/"):
+            phone.goto(url)
+            assert phone.evaluate("document.documentElement.scrollWidth") <= 390, url
+        phone.get_by_label("Subject (English)").fill("Coach leaves early")
+        phone.get_by_label("Message (English)").fill("The coach leaves at 07:30 tomorrow.")
+        phone.get_by_role("button", name="Preview").click()
+        expect(phone.get_by_role("button", name="Send to 3 delegates")).to_be_visible()
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        context.close()
