@@ -250,6 +250,9 @@ LESSONS_REQUEST_DAYS_AFTER_VISIT = env.int("LESSONS_REQUEST_DAYS_AFTER_VISIT", d
 FOLLOW_UP_REMINDER_DAYS = [7, 0, -7]
 # A scheduled message whose moment passed longer ago than this (beat down, feature new) is skipped.
 SCHEDULED_MESSAGE_CATCH_UP_HOURS = env.int("SCHEDULED_MESSAGE_CATCH_UP_HOURS", default=48)
+# Whether Celery beat runs beside this deployment: by default wherever there is a broker. Embedded mode
+# (make run, no REDIS_URL) runs nothing on a schedule; the outbox and the visit page say so.
+SCHEDULED_TASKS_RUN = env.bool("SCHEDULED_TASKS_RUN", default=bool(REDIS_URL))
 CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {
         "task": "notifications.tasks.notification_sweep_task",

@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("my/", include("trips.my_urls")),
     path("", include("trips.check_in_urls")),
     path("", include("trips.delegate_access_urls")),
+    path("", include("trips.delegation_message_urls")),
     path("", include("outcomes.urls")),
     path("", include("delegations.urls")),
     path("", include("delegations.spreadsheet_urls")),

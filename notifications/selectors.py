@@ -22,3 +22,9 @@ def address_bounce(email: str) -> BouncedAddress | None:
     if not email.strip():
         return None
     return BouncedAddress.objects.filter(email=email.strip().lower()).first()
+
+
+def address_bounces(emails) -> dict[str, BouncedAddress]:
+    """Which of ``emails`` bounced for good, by lower-cased address, in one query."""
+    wanted = {email.strip().lower() for email in emails if email.strip()}
+    return {bounce.email: bounce for bounce in BouncedAddress.objects.filter(email__in=wanted)}

@@ -20,8 +20,20 @@ from .selectors import notifications_about
 from .services import notification_cancel, notification_resend
 
 
-def outbox_page(request, *, about: models.Model, url_names: dict, back_url: str) -> HttpResponse:
-    """Who got what about ``about``, when, and what failed with which reason."""
+def outbox_page(
+    request,
+    *,
+    about: models.Model,
+    url_names: dict,
+    back_url: str,
+    header_template: str = "",
+    header_context: dict | None = None,
+) -> HttpResponse:
+    """Who got what about ``about``, when, and what failed with which reason.
+
+    ``header_template`` (with ``header_context``) is the caller's word above the list, such as
+    what is waiting to be sent about the object and when it will go.
+    """
     rows = notifications_about(about)
     status = request.GET.get("status", "")
     if status in Notification.Status.values:
@@ -36,6 +48,8 @@ def outbox_page(request, *, about: models.Model, url_names: dict, back_url: str)
             "status": status,
             "url_names": url_names,
             "back_url": back_url,
+            "header_template": header_template,
+            **(header_context or {}),
         },
     )
 

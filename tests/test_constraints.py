@@ -11,7 +11,7 @@ from notifications.models import Notification
 from outcomes.tests.factories import FollowUpFactory
 from partners.models import City, Organisation
 from partners.tests.factories import CityFactory, NetworkMembershipFactory, OrganisationFactory
-from trips.models import CheckInLink, CheckInRequest
+from trips.models import CheckInLink, CheckInRequest, DelegationMessage
 from visits.models import StudyVisit
 from visits.tests.factories import (
     ItineraryItemFactory,
@@ -141,6 +141,26 @@ def _check_in_request_all_with_city():
     _check_in_request(scope="all", city=CityFactory())
 
 
+def _delegation_message(**fields):
+    DelegationMessage.objects.create(visit=StudyVisitFactory(), subject_en="Hello", body_en="Hi", **fields)
+
+
+def _delegation_message_city_audience_without_city():
+    _delegation_message(audience="city")
+
+
+def _delegation_message_all_with_city():
+    _delegation_message(audience="all", city=CityFactory())
+
+
+def _delegation_message_role_audience_without_role():
+    _delegation_message(audience="role")
+
+
+def _delegation_message_all_with_role():
+    _delegation_message(audience="all", role="expert")
+
+
 def _check_in_link_twice():
     request, participant = _check_in_request(), ParticipantFactory()
     CheckInLink.objects.create(request=request, participant=participant)
@@ -175,6 +195,10 @@ def _check_in_link_twice():
         (_check_in_request_city_scope_without_city, "trips_checkinrequest_city_with_scope"),
         (_check_in_request_all_with_city, "trips_checkinrequest_city_with_scope"),
         (_check_in_link_twice, "trips_checkinlink_one_per_person"),
+        (_delegation_message_city_audience_without_city, "trips_delegationmessage_city_with_audience"),
+        (_delegation_message_all_with_city, "trips_delegationmessage_city_with_audience"),
+        (_delegation_message_role_audience_without_role, "trips_delegationmessage_role_with_audience"),
+        (_delegation_message_all_with_role, "trips_delegationmessage_role_with_audience"),
     ],
 )
 def test_constraint_refuses_bad_row(make_bad_row, constraint):

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from notifications.delivery import notification_deliver
 from notifications.models import Notification
 from tests.worlds import build_world
-from visits.services import visit_unpublish
+from visits.services import visit_publish_preview, visit_unpublish
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +70,11 @@ def test_script_in_text_fields_is_escaped_in_pages(world, role, name, args):
 
 def test_script_in_text_fields_is_escaped_in_the_html_email_and_plain_in_the_text(world):
     visit_unpublish(world.visit, by=world.officer)
-    _signed_in(world.officer).post(reverse("visits:visit_publish", args=[world.visit.pk]))
+    preview = visit_publish_preview(world.visit, by=world.officer)
+    _signed_in(world.officer).post(
+        reverse("visits:visit_publish", args=[world.visit.pk]),
+        {"fingerprint": preview.fingerprint, "ended_confirmed": "on"},
+    )
 
     message = Notification.objects.get(kind="itinerary_published")
     assert SCRIPT not in message.body_html

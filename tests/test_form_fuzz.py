@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from delegations.models import Participant
 from delegations.services import join_token_new
 from tests.worlds import World, build_world, pending_import
+from visits.services import itinerary_item_update, visit_unpublish
 
 pytestmark = pytest.mark.django_db
 
@@ -124,6 +125,26 @@ class Target:
 
 def _visit(name):
     return lambda w: reverse(name, args=[w.visit.pk])
+
+
+def _draft_visit(name):
+    """The page of the world's visit taken back to draft (the publish preview needs a draft)."""
+
+    def url(w):
+        visit_unpublish(w.visit, by=w.officer)
+        return reverse(name, args=[w.visit.pk])
+
+    return url
+
+
+def _changed_visit(name):
+    """The page of the world's visit with an itinerary change waiting for its digest."""
+
+    def url(w):
+        itinerary_item_update(w.item, by=w.officer, starts_at=w.item.starts_at, ends_at=w.item.ends_at, title="Moved")
+        return reverse(name, args=[w.visit.pk])
+
+    return url
 
 
 def _member(name):
@@ -242,6 +263,9 @@ TARGETS = {
     "my_lesson_edit": Target("delegate", lambda w: reverse("outcomes:my_lesson_edit", args=[w.visit.pk, w.lesson.pk])),
     "my_check_in": Target("delegate", _visit("check_ins:mine"), has_field="message"),
     "check_in_request": Target("officer", _visit("check_ins:request"), has_field="scope"),
+    "delegation_message": Target("officer", _visit("delegation_messages:compose"), has_field="subject_en"),
+    "publish_confirm": Target("officer", _draft_visit("visits:visit_publish_preview"), _visit("visits:visit_publish")),
+    "outbox_digest_send": Target("officer", _changed_visit("outbox:list"), _visit("outbox:digest_send"), has_field=""),
     # The links that need no sign-in (nobody signed in yet)
     "check_in_answer": Target("anonymous", lambda w: reverse("check_ins:answer", args=[w.check_in_token])),
     "invitation_accept": Target("anonymous", lambda w: reverse("my:invitation_accept", args=[w.invitation_token])),

@@ -82,6 +82,7 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
     "visits:visit_edit": ObjectUrl(_visit),
     "visits:visit_publish": ObjectUrl(_visit, method="POST"),
     "visits:visit_unpublish": ObjectUrl(_visit, method="POST"),
+    "visits:visit_publish_preview": ObjectUrl(_visit),
     "visits:visit_clone": ObjectUrl(_visit),
     "visits:stop_create": ObjectUrl(_visit, method="POST"),
     "visits:stop_edit": ObjectUrl(lambda w: {"pk": w.visit.pk, "stop_pk": w.stop.pk}),
@@ -103,6 +104,7 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
     "outcomes:follow_up_status": ObjectUrl(lambda w: {"pk": w.follow_up.pk}, method="POST"),
     # A visit's outbox
     "outbox:list": ObjectUrl(_visit),
+    "outbox:digest_send": ObjectUrl(_visit, method="POST"),
     "outbox:preview": ObjectUrl(lambda w: {"pk": w.visit.pk, "notification_id": w.notification.pk}),
     "outbox:cancel": ObjectUrl(lambda w: {"pk": w.visit.pk, "notification_id": w.notification.pk}, method="POST"),
     "outbox:resend": ObjectUrl(lambda w: {"pk": w.visit.pk, "notification_id": w.notification.pk}, method="POST"),
@@ -129,6 +131,9 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
     "check_ins:answer": ObjectUrl(lambda w: {"token": w.check_in_token}, owner=TOKEN),
     "check_ins:board": ObjectUrl(_visit),
     "check_ins:request": ObjectUrl(_visit),
+    # Messages to the delegation
+    "delegation_messages:list": ObjectUrl(_visit),
+    "delegation_messages:compose": ObjectUrl(_visit),
     # The officer's delegate access
     "delegate_access:visit_delegates": ObjectUrl(_visit),
     "delegate_access:invite": ObjectUrl(_member, method="POST"),

@@ -12,6 +12,7 @@ from outcomes.models import FollowUp
 from outcomes.tests.factories import FollowUpFactory
 from partners.tests.factories import CityFactory, NetworkMembershipFactory, OrganisationFactory
 from visits.models import ItineraryItem, StudyVisit
+from visits.services import visit_publish_preview
 from visits.tests.factories import (
     ItineraryItemFactory,
     ProgrammeFactory,
@@ -485,7 +486,11 @@ def test_publish_and_unpublish(client, world):
     world.visit.save()
     client.force_login(world.officer)
 
-    client.post(reverse("visits:visit_publish", args=[world.visit.pk]))
+    preview = visit_publish_preview(world.visit, by=world.officer)
+    client.post(
+        reverse("visits:visit_publish", args=[world.visit.pk]),
+        {"fingerprint": preview.fingerprint, "ended_confirmed": "on"},
+    )
     world.visit.refresh_from_db()
     published = world.visit.status
     client.post(reverse("visits:visit_unpublish", args=[world.visit.pk]))
@@ -500,6 +505,7 @@ def test_publish_twice_says_why(client, world):
     response = client.post(reverse("visits:visit_publish", args=[world.visit.pk]), follow=True)
 
     assert [str(m) for m in response.context["messages"]] == ["Only a draft visit can be published."]
+    assert response.redirect_chain == [(reverse("visits:visit_detail", args=[world.visit.pk]), 302)]
 
 
 def test_visit_create_with_end_before_start_says_why(client, world):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from delegations.tests.factories import DelegationFactory, DelegationMemberFactory, ParticipantFactory
 from outcomes.tests.factories import FollowUpFactory
 from partners.tests.factories import CityFactory, NetworkMembershipFactory, OrganisationFactory
-from trips.models import CheckIn, CheckInRequest, PersonalTravel
+from trips.models import CheckIn, CheckInRequest, DelegationMessage, PersonalTravel
 from visits.tests.factories import (
     ItineraryItemFactory,
     ProgrammeFactory,
@@ -195,6 +195,22 @@ def _check_in_board(officer, n):
     return reverse("check_ins:board", args=[visit.pk])
 
 
+def _delegation_messages(officer, n):
+    visit = _visit(officer)
+    for number in range(n):
+        DelegationMessage.objects.create(
+            visit=visit,
+            by=officer,
+            audience="city",
+            city=CityFactory(),
+            subject_en=f"Message {number}",
+            body_en="Text",
+            recipient_count=3,
+            skipped=[{"name": "Noe", "email": "", "reason": "no email address"}],
+        )
+    return reverse("delegation_messages:list", args=[visit.pk])
+
+
 # page: (build the page's data for n items and return its URL, queries)
 PAGES = {
     "dashboard": (_dashboard, 6),  # with the programme choices of its scope
@@ -215,6 +231,7 @@ PAGES = {
     "organisation_detail": (_organisation_detail, 6),
     "membership_list": (_memberships, 6),
     "check_in_board": (_check_in_board, 11),
+    "delegation_messages": (_delegation_messages, 4),
 }
 
 

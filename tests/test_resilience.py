@@ -28,6 +28,7 @@ from notifications.services import notification_queue, notification_sweep
 from notifications.tests.live import Worker, wait_for
 from tests.faults import Gunicorn, database_url, frozen, process_env
 from visits.models import StudyVisit
+from visits.services import visit_publish_preview
 
 pytestmark = pytest.mark.integration
 
@@ -90,6 +91,11 @@ def web(django_db_setup, broker, smtp_server, collected_static, tmp_path):
     server.stop()
 
 
+def _confirmation(visit) -> str:
+    """The publish preview's confirmation, as the officer's browser posts it."""
+    return f"fingerprint={visit_publish_preview(visit, by=None).fingerprint}&ended_confirmed=on"
+
+
 def _statuses() -> Counter:
     return Counter(Notification.objects.values_list("status", flat=True))
 
@@ -124,7 +130,7 @@ def test_pages_sessions_and_publish_work_with_redis_stopped(
     try:
         _assert_pages_answer(web, officer_session, demo)
 
-        answer = web.post(f"/visits/{demo.pk}/publish/", session=officer_session)
+        answer = web.post(f"/visits/{demo.pk}/publish/", session=officer_session, body=_confirmation(demo))
 
         assert (answer.status, answer.headers["Location"]) == (302, f"/visits/{demo.pk}/")
         assert answer.seconds < PAGE_SECONDS
@@ -145,7 +151,7 @@ def test_pages_sessions_and_publish_answer_quickly_with_redis_hung(
     with frozen(broker):
         _assert_pages_answer(web, officer_session, demo)
 
-        answer = web.post(f"/visits/{demo.pk}/publish/", session=officer_session)
+        answer = web.post(f"/visits/{demo.pk}/publish/", session=officer_session, body=_confirmation(demo))
 
         assert answer.status == 302
         assert answer.seconds < PAGE_SECONDS, f"publish took {answer.seconds:.2f}s"

@@ -9,6 +9,7 @@ from trips.models import (
     CheckIn,
     CheckInLink,
     CheckInRequest,
+    DelegationMessage,
     InvitationLetterTemplate,
     ItineraryLastSeen,
     PersonalTravel,
@@ -87,4 +88,14 @@ class CheckInAdmin(admin.ModelAdmin):
     search_fields = ["participant__first_name", "participant__last_name", "visit__title", "message"]
     list_select_related = ["participant", "visit"]
     autocomplete_fields = ["visit", "participant", "request", "city"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(DelegationMessage)
+class DelegationMessageAdmin(admin.ModelAdmin):
+    list_display = ["visit", "subject_en", "subject_fr", "audience", "recipient_count", "by", "created_at"]
+    list_filter = ["audience"]
+    search_fields = ["visit__title", "subject_en", "subject_fr"]
+    list_select_related = ["visit", "city", "by"]
+    autocomplete_fields = ["visit", "city", "by"]
     date_hierarchy = "created_at"

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
-from delegations.models import Participant
+from delegations.models import DelegationMember, Participant
 from delegations.services import PARTICIPANT_OWN_FIELDS
 from officers.forms import form_helper, validate_sane_date
 from partners.models import City, validate_time_zone
@@ -18,6 +18,7 @@ from .models import (
     Accommodation,
     CheckIn,
     CheckInRequest,
+    DelegationMessage,
     InvitationLetterTemplate,
     PersonalTravel,
 )
@@ -256,4 +257,46 @@ class CheckInRequestForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("scope") == CheckInRequest.Scope.CITY and not cleaned.get("city"):
             self.add_error("city", _("Choose the city whose delegates you are asking."))
+        return cleaned
+
+
+class DelegationMessageForm(forms.ModelForm):
+    """An officer's message to the delegation: to whom, and the text in English, French or both.
+
+    Each delegate gets the text in their preferred language, or the other one when only that was
+    written. The model's ``clean`` says what is missing.
+    """
+
+    class Meta:
+        model = DelegationMessage
+        fields = ["audience", "role", "city", "subject_en", "body_en", "subject_fr", "body_fr"]
+        widgets = {
+            "audience": forms.RadioSelect,
+            "body_en": forms.Textarea(attrs={"rows": 6, "lang": "en"}),
+            "body_fr": forms.Textarea(attrs={"rows": 6, "lang": "fr"}),
+            "subject_en": forms.TextInput(attrs={"lang": "en"}),
+            "subject_fr": forms.TextInput(attrs={"lang": "fr"}),
+        }
+
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[("", "—"), *DelegationMember.Role.choices],
+        required=False,
+        help_text=_("For “The delegates with one role”."),
+    )
+
+    def __init__(self, *args, visit, **kwargs):
+        super().__init__(*args, instance=DelegationMessage(visit=visit), **kwargs)
+        self.fields["city"].queryset = City.objects.filter(visit_stops__visit=visit).distinct().order_by("name")
+        self.fields["city"].required = False
+        self.fields["city"].help_text = _("Where the itinerary has them at the moment you send.")
+        self.helper = form_helper()
+
+    def clean(self):
+        cleaned = super().clean()
+        # Only the chosen audience's detail is kept: a role or a city left from another choice is dropped.
+        if cleaned.get("audience") != DelegationMessage.Audience.ROLE:
+            cleaned["role"] = ""
+        if cleaned.get("audience") != DelegationMessage.Audience.CITY:
+            cleaned["city"] = None
         return cleaned

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from delegations.models import Participant
+from delegations.models import DelegationMember, Participant
 from delegations.tokens import token_hash_unusable
 from officers.models import TimeStampedModel
 from partners.models import City, validate_time_zone
@@ -350,3 +350,92 @@ class CheckIn(models.Model):
     def zone(self) -> str:
         """The zone to show its time in: its city's, else UTC."""
         return self.city.timezone if self.city_id else "UTC"
+
+
+class DelegationMessage(models.Model):
+    """An officer's message to a visit's delegates, in English, French or both: one outbox row per
+    recipient (in the language of the text they got), and this record of who sent what to how many."""
+
+    class Audience(models.TextChoices):
+        ALL = "all", _("Every delegate (invited and confirmed)")
+        CONFIRMED = "confirmed", _("Confirmed delegates only")
+        ROLE = "role", _("The delegates with one role")
+        CITY = "city", _("The delegates the itinerary puts in one city now")
+
+    visit = models.ForeignKey(
+        StudyVisit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="delegation_messages"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    audience = models.CharField(_("to"), max_length=10, choices=Audience.choices, default=Audience.ALL)
+    role = models.CharField(_("role"), max_length=20, blank=True)
+    city = models.ForeignKey(
+        City, verbose_name=_("city"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    subject_en = models.CharField(_("subject (English)"), max_length=200, blank=True)
+    body_en = models.TextField(_("message (English)"), blank=True, max_length=10000)
+    subject_fr = models.CharField(_("subject (French)"), max_length=200, blank=True)
+    body_fr = models.TextField(_("message (French)"), blank=True, max_length=10000)
+    recipient_count = models.PositiveIntegerField(_("recipients"), default=0)
+    # Members not written to, each {"name", "email", "reason"}: no address, or one that bounced.
+    skipped = models.JSONField(_("skipped"), default=list, blank=True)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("message to a delegation")
+        verbose_name_plural = _("messages to a delegation")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(audience="city") & models.Q(city__isnull=False))
+                | (~models.Q(audience="city") & models.Q(city__isnull=True)),
+                name="trips_delegationmessage_city_with_audience",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(audience="role") & ~models.Q(role=""))
+                | (~models.Q(audience="role") & models.Q(role="")),
+                name="trips_delegationmessage_role_with_audience",
+            ),
+        ]
+
+    def __str__(self):
+        return self.subject_en or self.subject_fr
+
+    def clean(self):
+        errors = {}
+        for code, name in (("en", _("English")), ("fr", _("French"))):
+            subject, body = getattr(self, f"subject_{code}").strip(), getattr(self, f"body_{code}").strip()
+            if subject and not body:
+                errors[f"body_{code}"] = _("Write the message in %(language)s, or clear its subject.") % {
+                    "language": name
+                }
+            elif body and not subject:
+                errors[f"subject_{code}"] = _("Give the %(language)s message a subject.") % {"language": name}
+        if not errors and not self.languages:
+            errors["subject_en"] = _("Write the message in English, in French, or in both.")
+        if self.audience == self.Audience.ROLE and self.role not in DelegationMember.Role.values:
+            errors["role"] = _("Choose the role of the delegates you are writing to.")
+        if self.audience == self.Audience.CITY and self.city_id is None:
+            errors["city"] = _("Choose the city whose delegates you are writing to.")
+        if errors:
+            raise ValidationError(errors)
+
+    def text_in(self, language: str) -> tuple[str, str, str]:
+        """The (language, subject, body) a recipient who prefers ``language`` gets: that language's
+        text when the officer wrote one, else the other's."""
+        texts = {"en": (self.subject_en, self.body_en), "fr": (self.subject_fr, self.body_fr)}
+        for candidate in (language, *[other for other in texts if other != language]):
+            subject, body = texts.get(candidate, ("", ""))
+            if subject.strip() and body.strip():
+                return candidate, subject, body
+        return language, "", ""
+
+    @property
+    def languages(self) -> list[str]:
+        return [code for code in ("en", "fr") if getattr(self, f"subject_{code}").strip()]

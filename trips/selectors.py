@@ -11,9 +11,11 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
+from django.utils.translation import gettext as _
 
 from delegations.models import DelegationMember, Participant
 from delegations.tokens import token_hash
+from notifications.selectors import address_bounces
 from partners.models import City
 from visits.models import ItineraryItem, StudyVisit, TravelLeg
 from visits.selectors import itinerary_for_visit, legs_for_visit, per_visit, with_itinerary_stamps
@@ -24,6 +26,7 @@ from .models import (
     CheckIn,
     CheckInLink,
     CheckInRequest,
+    DelegationMessage,
     ItineraryLastSeen,
     PersonalTravel,
 )
@@ -265,3 +268,51 @@ def current_visit_for_delegate(visits: QuerySet[StudyVisit], *, today: dt.date) 
         or visits.filter(starts_on__gt=today).first()
         or visits.order_by("-ends_on", "-pk").first()
     )
+
+
+@dataclass(frozen=True)
+class MessageRecipient:
+    """A member a message to the delegation is addressed to; ``skipped`` says why it will not go."""
+
+    member: DelegationMember
+    where: WhereNow | None = None
+    skipped: str = ""
+
+    @property
+    def participant(self):
+        return self.member.participant
+
+
+def delegation_message_audience(
+    visit: StudyVisit, *, audience: str, role: str = "", city: City | None = None, now: dt.datetime
+) -> list[MessageRecipient]:
+    """The invited and confirmed members a message to the delegation is for: all, the confirmed, those
+    of one role, or those the itinerary puts in ``city`` at ``now`` (``where_now_for_visit``). A member
+    without an address, or whose address bounced for good, is listed with why it is skipped."""
+    members = co_delegates_for_visit(visit).select_related("participant__home_city")
+    if audience == DelegationMessage.Audience.CONFIRMED:
+        members = members.filter(status=DelegationMember.Status.CONFIRMED)
+    elif audience == DelegationMessage.Audience.ROLE:
+        members = members.filter(role=role)
+    members = list(members)
+    where = {}
+    if audience == DelegationMessage.Audience.CITY:
+        where = where_now_for_visit(visit, [member.participant for member in members], now=now)
+        members = [
+            member
+            for member in members
+            if city is not None
+            and where[member.participant_id].city is not None
+            and where[member.participant_id].city.pk == city.pk
+        ]
+    bounces = address_bounces(member.participant.email for member in members)
+    recipients = []
+    for member in members:
+        email = member.participant.email.strip().lower()
+        skipped = ""
+        if not email:
+            skipped = _("no email address")
+        elif email in bounces:
+            skipped = _("the address bounced on %(date)s") % {"date": bounces[email].bounced_at.date().isoformat()}
+        recipients.append(MessageRecipient(member, where.get(member.participant_id), skipped))
+    return recipients

@@ -1,7 +1,10 @@
 """The delegate's side: calendar feed links, last looks at an itinerary, own travel, hotels and letter
-templates; safety check-ins and the requests for them."""
+templates; safety check-ins and the requests for them; the officers' messages to a delegation."""
 
 import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,6 +20,7 @@ from delegations.tokens import token_new
 from notifications.services import notification_queue, notification_render
 from officers.history import history_user_set
 from partners.models import City
+from visits import emails
 from visits.models import ItineraryChange, StudyVisit
 from visits.services import own_entry_change_record
 
@@ -26,11 +30,19 @@ from .models import (
     CheckIn,
     CheckInLink,
     CheckInRequest,
+    DelegationMessage,
     InvitationLetterTemplate,
     ItineraryLastSeen,
     PersonalTravel,
 )
-from .selectors import CheckInLinkState, check_in_link_state, co_delegates_for_visit, where_now_for_visit
+from .selectors import (
+    CheckInLinkState,
+    MessageRecipient,
+    check_in_link_state,
+    co_delegates_for_visit,
+    delegation_message_audience,
+    where_now_for_visit,
+)
 
 
 @transaction.atomic
@@ -342,3 +354,113 @@ def check_in_link_answer(link: CheckInLink, *, status: str, message: str = "") -
     return check_in_record(
         link.request.visit, link.participant, status=status, message=message, request=link.request, now=now
     )
+
+
+# --- Messages from the officers to a visit's delegation ---
+
+
+@dataclass(frozen=True)
+class MessagePlan:
+    """What a message to the delegation would do: who gets it in which language, who is skipped, and
+    one rendered sample per language used; ``fingerprint`` names exactly that, for the confirmation."""
+
+    message: DelegationMessage
+    recipients: list[tuple[MessageRecipient, str]]  # (recipient, language of the text they get)
+    skipped: list[MessageRecipient]
+    samples: dict[str, dict]
+    fingerprint: str
+
+
+def _message_language(message: DelegationMessage, participant: Participant) -> str:
+    return message.text_in(participant.preferred_language or settings.LANGUAGE_CODE)[0]
+
+
+def _delegation_message_render(message: DelegationMessage, participant: Participant, *, language: str) -> dict:
+    _language, subject, body = message.text_in(language)
+    sender = (message.by.get_full_name() or message.by.email) if message.by else ""
+    context = {
+        "participant": participant,
+        "visit": message.visit,
+        "subject": subject,
+        "body": body,
+        "sender": sender,
+    }
+    with override(language):
+        context["portal_url"] = emails.portal_url(message.visit)
+    return notification_render("delegation_message", language=language, context=context)
+
+
+def delegation_message_plan(message: DelegationMessage, *, now: dt.datetime | None = None) -> MessagePlan:
+    """Who an unsaved ``message`` would reach, and how it reads; writes nothing.
+
+    Raises ``ValidationError`` (by field) when the message is not complete: a language with a
+    subject but no text, no language at all, the role or city missing for those audiences.
+    """
+    message.full_clean()
+    audience = delegation_message_audience(
+        message.visit, audience=message.audience, role=message.role, city=message.city, now=now or timezone.now()
+    )
+    recipients = [(r, _message_language(message, r.participant)) for r in audience if not r.skipped]
+    samples = {}
+    for recipient, language in recipients:
+        if language not in samples:
+            samples[language] = {
+                "to": recipient.participant.full_name,
+                **_delegation_message_render(message, recipient.participant, language=language),
+            }
+    shown = [
+        sorted((r.participant.pk, language) for r, language in recipients),
+        [message.subject_en, message.body_en, message.subject_fr, message.body_fr],
+    ]
+    return MessagePlan(
+        message=message,
+        recipients=recipients,
+        skipped=[r for r in audience if r.skipped],
+        samples=dict(sorted(samples.items())),
+        fingerprint=hashlib.sha256(json.dumps(shown).encode()).hexdigest(),
+    )
+
+
+@transaction.atomic
+def delegation_message_send(
+    message: DelegationMessage, *, previewed: str, now: dt.datetime | None = None
+) -> DelegationMessage:
+    """Send an officer's message to the delegation as previewed: saves the record and queues one
+    ``delegation_message`` email per recipient (key ``delegation-message:<message>:<participant>``),
+    in the language of the text they get (theirs, else the other), Reply-To the programme's officers.
+
+    Mandatory mail, like the itinerary: it is the officers speaking, not a reminder to opt out of.
+    Refuses (``ValidationError``, nothing saved or queued) when the recipients or the text are no
+    longer what the preview named by ``previewed`` showed, or when nobody can be written to.
+    Members without an address or with a bounced one are skipped and recorded.
+    """
+    plan = delegation_message_plan(message, now=now)
+    if plan.fingerprint != previewed:
+        raise ValidationError(
+            _(
+                "The recipients or the text have changed since the preview: nothing was sent. "
+                "Check the new preview, then send."
+            )
+        )
+    if not plan.recipients:
+        raise ValidationError(_("Nobody with a working email address is among the chosen delegates."))
+    message.recipient_count = len(plan.recipients)
+    message.skipped = [
+        {"name": r.participant.full_name, "email": r.participant.email, "reason": str(r.skipped)} for r in plan.skipped
+    ]
+    message.full_clean()
+    message.save()
+    headers = {"Reply-To": reply_to} if (reply_to := emails.reply_to(message.visit)) else {}
+    for recipient, language in plan.recipients:
+        participant = recipient.participant
+        notification_queue(
+            key=f"delegation-message:{message.pk}:{participant.pk}",
+            kind="delegation_message",
+            to_email=participant.email,
+            to_name=participant.full_name,
+            language=language,
+            about=message.visit,
+            headers=headers,
+            **_delegation_message_render(message, participant, language=language),
+        )
+    return message

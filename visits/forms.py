@@ -144,6 +144,26 @@ class VisitCloneForm(forms.Form):
         return name
 
 
+class PublishConfirmForm(forms.Form):
+    """The confirmation on the publish preview: the preview's fingerprint, and for a visit that has
+    ended, the officer's explicit yes."""
+
+    fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=64, min_length=64)
+    ended_confirmed = forms.BooleanField(required=False)
+
+    def __init__(self, *args, ended_question: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if ended_question:
+            self.fields["ended_confirmed"].label = ended_question
+            self.fields["ended_confirmed"].required = True
+            self.fields["ended_confirmed"].error_messages["required"] = _(
+                "Tick the box to email the delegates of a visit that has ended."
+            )
+        else:
+            del self.fields["ended_confirmed"]
+        self.helper = form_helper()
+
+
 class VisitStopForm(forms.ModelForm):
     class Meta:
         model = VisitStop

@@ -6,7 +6,9 @@ delegation they belong to (and not as declined or withdrawn).
 """
 
 import datetime as dt
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import (
     Count,
     Exists,
@@ -20,12 +22,13 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from delegations.models import DelegationMember
 from officers import roles
 from partners.models import City, Organisation
 
-from .models import ItineraryItem, Programme, StudyVisit, Theme, TravelLeg, VisitStop
+from .models import ItineraryChange, ItineraryItem, Programme, StudyVisit, Theme, TravelLeg, VisitStop
 
 
 def is_officer(user) -> bool:
@@ -153,6 +156,12 @@ def with_itinerary_stamps(visits: QuerySet[StudyVisit], *, editor=False) -> Quer
         # relation's model, the one place this app names an upper app's table.
         follow_up = StudyVisit._meta.get_field("follow_ups").related_model
         stamps["follow_up_count"] = per_visit(follow_up, Count("pk"))
+        # The change digest waiting (digest_schedule_for_visit) and trips' messages to the
+        # delegation (the same reverse-relation exception), so the page asks only when there are some.
+        stamps["digest_pending"] = per_visit(ItineraryChange, Count("pk"), digested_at__isnull=True)
+        stamps["digest_last"] = per_visit(ItineraryChange, Max("changed_at"), digested_at__isnull=True)
+        message = StudyVisit._meta.get_field("delegation_messages").related_model
+        stamps["message_count"] = per_visit(message, Count("pk"))
         for model in (City, Organisation, Theme):
             name = model._meta.model_name
             stamps[f"{name}_count"] = _table_stamp(model, "COUNT")
@@ -223,3 +232,39 @@ def itinerary_days(
             days.append(ItineraryDay(day, []))
         days[-1].items.append(entry)
     return days
+
+
+@dataclass(frozen=True)
+class DigestSchedule:
+    """A published visit's change digest: how many changes wait, and when they go (or that nothing will send them)."""
+
+    pending: int
+    last_change_at: dt.datetime | None
+    due_at: dt.datetime | None
+    # A scheduler (Celery beat) runs in this deployment: settings.SCHEDULED_TASKS_RUN.
+    scheduled: bool
+
+    @property
+    def quiet_minutes(self) -> float:
+        return settings.ITINERARY_DIGEST_QUIET_MINUTES
+
+    @property
+    def overdue(self) -> bool:
+        return self.due_at is not None and self.due_at <= timezone.now()
+
+
+def digest_schedule_for_visit(visit: StudyVisit) -> DigestSchedule:
+    """The itinerary changes not yet told in a digest, and when beat will send them: once the latest
+    is ``ITINERARY_DIGEST_QUIET_MINUTES`` old (beat looks every minute). No query on a visit from
+    ``with_itinerary_stamps(..., editor=True)``, one otherwise."""
+    if hasattr(visit, "digest_pending"):
+        return _digest_schedule(visit.digest_pending, visit.digest_last)
+    pending = visit.itinerary_changes.filter(digested_at__isnull=True).aggregate(
+        count=Count("pk"), last=Max("changed_at")
+    )
+    return _digest_schedule(pending["count"], pending["last"])
+
+
+def _digest_schedule(pending: int, last: dt.datetime | None) -> DigestSchedule:
+    due = last + dt.timedelta(minutes=settings.ITINERARY_DIGEST_QUIET_MINUTES) if last else None
+    return DigestSchedule(pending, last, due, scheduled=settings.SCHEDULED_TASKS_RUN)

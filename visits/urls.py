@@ -20,6 +20,7 @@ urlpatterns = [
     path("visits/<int:pk>/", visits.visit_detail, name="visit_detail"),
     path("visits/<int:pk>/edit/", visits.visit_edit, name="visit_edit"),
     path("visits/<int:pk>/publish/", visits.visit_publish, name="visit_publish"),
+    path("visits/<int:pk>/publish/preview/", visits.visit_publish_preview, name="visit_publish_preview"),
     path("visits/<int:pk>/unpublish/", visits.visit_unpublish, name="visit_unpublish"),
     path("visits/<int:pk>/clone/", visits.visit_clone, name="visit_clone"),
     path("visits/<int:pk>/stops/new/", visits.stop_create, name="stop_create"),

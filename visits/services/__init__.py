@@ -8,7 +8,7 @@ digests) are found by the beat tasks in ``tasks.py`` scanning the database.
 One module per concern; this package's names are the ones callers import.
 """
 
-from .digests import itinerary_digests_queue, visit_itinerary_digest_queue
+from .digests import itinerary_digests_queue, visit_digest_send_now, visit_itinerary_digest_queue
 from .itinerary import (
     itinerary_item_cancel,
     itinerary_item_create,
@@ -33,6 +33,7 @@ from .programmes import (
     visit_update,
     write_fields,
 )
+from .publish_preview import visit_ended, visit_publish_as_previewed, visit_publish_preview
 from .publishing import confirmed_participants, participant_message_queue, visit_publish, visit_unpublish
 from .reminders import home_zone, is_due, morning_on, visit_lessons_requests_queue, visit_reminders_queue
 
@@ -62,9 +63,13 @@ __all__ = [
     "travel_leg_update",
     "visit_clone",
     "visit_create",
+    "visit_digest_send_now",
+    "visit_ended",
     "visit_itinerary_digest_queue",
     "visit_lessons_requests_queue",
     "visit_publish",
+    "visit_publish_as_previewed",
+    "visit_publish_preview",
     "visit_reminders_queue",
     "visit_stop_create",
     "visit_stop_delete",

@@ -33,7 +33,7 @@ def itinerary_digests_queue(*, now: dt.datetime | None = None) -> int:
 
 
 @transaction.atomic
-def visit_itinerary_digest_queue(visit_id: int, *, now: dt.datetime) -> int:
+def visit_itinerary_digest_queue(visit_id: int, *, now: dt.datetime, wait_for_quiet: bool = True) -> int:
     """Tell a visit's pending itinerary changes in one digest per confirmed member, and mark them told.
 
     The message key names the batch's last change, so the same batch is never sent
@@ -41,14 +41,15 @@ def visit_itinerary_digest_queue(visit_id: int, *, now: dt.datetime) -> int:
     it tells of (``visits.emails``): a ``REQUEST`` with the entry's new SEQUENCE for one
     added or changed, a ``CANCEL`` for one cancelled or removed. A delegate's own travel
     and hotels (``visits.own_entries``) are told to that delegate only. Returns how many
-    messages were queued.
+    messages were queued. ``wait_for_quiet=False`` (an officer's "send the digest now") tells
+    the pending changes however recent the last one is.
     """
     visit = StudyVisit.objects.select_for_update().get(pk=visit_id)
     changes = list(
         visit.itinerary_changes.filter(digested_at__isnull=True).select_for_update().order_by("changed_at", "pk")
     )
     quiet_since = now - dt.timedelta(minutes=settings.ITINERARY_DIGEST_QUIET_MINUTES)
-    if not changes or changes[-1].changed_at > quiet_since:
+    if not changes or (wait_for_quiet and changes[-1].changed_at > quiet_since):
         return 0
     queued = 0
     lines = emails.digest_lines(changes)
@@ -80,3 +81,13 @@ def visit_itinerary_digest_queue(visit_id: int, *, now: dt.datetime) -> int:
             )
     ItineraryChange.objects.filter(pk__in=[change.pk for change in changes]).update(digested_at=now)
     return queued
+
+
+def visit_digest_send_now(visit: StudyVisit, *, now: dt.datetime | None = None) -> int:
+    """Tell a visit's pending itinerary changes now, without waiting for them to go quiet (the
+    officer's button on the outbox, and the only way they go where no scheduler runs).
+
+    Safe beside beat: both lock the visit, and a batch's key names its last change, so a
+    batch is told once. Returns how many messages were queued.
+    """
+    return visit_itinerary_digest_queue(visit.pk, now=now or timezone.now(), wait_for_quiet=False)

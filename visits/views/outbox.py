@@ -1,11 +1,17 @@
 """A visit's outbox for its programme officers: the access check here, the pages in notifications."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from notifications import views as outbox
 
-from ..selectors import visits_for_officer
+from ..models import StudyVisit
+from ..selectors import digest_schedule_for_visit, visits_for_officer
+from ..services import visit_digest_send_now
 
 URL_NAMES = {
     "list": "outbox:list",
@@ -22,7 +28,36 @@ def _visit(request, pk: int):
 @login_required
 def visit_outbox(request, pk: int):
     visit = _visit(request, pk)
-    return outbox.outbox_page(request, about=visit, url_names=URL_NAMES, back_url=visit.get_absolute_url())
+    digest = digest_schedule_for_visit(visit) if visit.status == StudyVisit.Status.PUBLISHED else None
+    return outbox.outbox_page(
+        request,
+        about=visit,
+        url_names=URL_NAMES,
+        back_url=visit.get_absolute_url(),
+        header_template="visits/_digest_status.html",
+        header_context={"visit": visit, "digest": digest, "on_outbox": True},
+    )
+
+
+@login_required
+@require_POST
+def visit_outbox_digest_send(request, pk: int):
+    """ "Send the digest now": the pending itinerary changes, told without waiting for quiet or for beat."""
+    visit = _visit(request, pk)
+    if visit.status != StudyVisit.Status.PUBLISHED:
+        messages.error(request, _("Only a published visit has a change digest."))
+    else:
+        queued = visit_digest_send_now(visit)
+        if queued:
+            message = ngettext(
+                "The change digest is in the outbox: %(count)d message.",
+                "The change digest is in the outbox: %(count)d messages.",
+                queued,
+            )
+            messages.success(request, message % {"count": queued})
+        else:
+            messages.info(request, _("No change was waiting for a digest: nothing was sent."))
+    return redirect("outbox:list", pk=visit.pk)
 
 
 @login_required

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from officers.forms import add_service_errors
 from officers.history import history_entries
@@ -22,10 +22,11 @@ from officers.views import OfficerListView, form_page, query_id
 
 from .. import services
 from ..filters import VisitFilter
-from ..forms import ItineraryItemForm, TravelLegForm, VisitCloneForm, VisitForm, VisitStopForm
+from ..forms import ItineraryItemForm, PublishConfirmForm, TravelLegForm, VisitCloneForm, VisitForm, VisitStopForm
 from ..models import ItineraryItem, StudyVisit, TravelLeg, VisitStop
 from ..pagecache import CSRF_PLACEHOLDER, cached_fragment, fragment_key, with_csrf
 from ..selectors import (
+    digest_schedule_for_visit,
     itinerary_days,
     itinerary_for_visit,
     legs_for_visit,
@@ -166,6 +167,12 @@ def _visit_page(
         "visit": visit,
         "stops": stops,
         "follow_up_count": visit.follow_ups.count() if follow_up_count is None else follow_up_count,
+        "digest": digest_schedule_for_visit(visit) if visit.status == StudyVisit.Status.PUBLISHED else None,
+        # trips' record of messages to the delegation, named through its reverse relation (as
+        # follow_ups is above): visits imports nothing of trips.
+        "delegation_messages": visit.delegation_messages.select_related("by", "city")[:5]
+        if getattr(visit, "message_count", 1)
+        else [],
     }
     edit_id, edit_leg_id = query_id(request, "edit"), query_id(request, "edit_leg")
     forms_given = item_form or editing or edit_form or stop_form or leg_form or editing_leg or leg_edit_form
@@ -220,17 +227,57 @@ def _officer_visit(request, pk: int) -> StudyVisit:
     return get_object_or_404(visits_for_officer(request.user), pk=pk)
 
 
+def _publish_preview_page(request, preview, form, *, status=200):
+    return render(
+        request,
+        "visits/publish_preview.html",
+        {"visit": preview.visit, "preview": preview, "form": form},
+        status=status,
+    )
+
+
+def _publish_preview_or_back(request, visit):
+    try:
+        return services.visit_publish_preview(visit, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return None
+
+
+@officer_required
+@require_GET
+def visit_publish_preview(request, pk: int):
+    """Before anything is sent: who gets which message, in which language, with what attached."""
+    visit = _officer_visit(request, pk)
+    preview = _publish_preview_or_back(request, visit)
+    if preview is None:
+        return redirect(visit)
+    question = preview.ended_question() if preview.ended else ""
+    return _publish_preview_page(request, preview, PublishConfirmForm(ended_question=question))
+
+
 @officer_required
 @require_POST
 def visit_publish(request, pk: int):
+    """Publish as previewed: the preview's confirmation, with the ended visit's question answered."""
     visit = _officer_visit(request, pk)
-    try:
-        services.visit_publish(visit, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The visit is published: its delegates can see the itinerary."))
-    return redirect(visit)
+    # The question's words (with the number of delegates) are only needed when the page is drawn again.
+    ended = services.visit_ended(visit)
+    form = PublishConfirmForm(request.POST, ended_question=_("This visit has ended.") if ended else "")
+    if form.is_valid():
+        try:
+            services.visit_publish_as_previewed(visit, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The visit is published: its delegates can see the itinerary."))
+            return redirect(visit)
+    preview = _publish_preview_or_back(request, visit)
+    if preview is None:
+        return redirect(visit)
+    if "ended_confirmed" in form.fields:
+        form.fields["ended_confirmed"].label = preview.ended_question()
+    return _publish_preview_page(request, preview, form, status=400)
 
 
 @officer_required
