@@ -16,9 +16,9 @@ from django.db.models import (
 from django.db.models.functions import RowNumber
 
 from visits.models import ItineraryItem, StudyVisit
-from visits.selectors import visits_for_officer
+from visits.selectors import visits_for_officer, visits_for_user
 
-from .models import FollowUp
+from .models import FollowUp, ItemNote, Lesson
 
 
 def follow_ups_for_officer(user) -> QuerySet[FollowUp]:
@@ -36,6 +36,17 @@ def follow_ups_for_officer(user) -> QuerySet[FollowUp]:
     if user.is_superuser:
         return follow_ups
     return follow_ups.filter(visit__programme__officers=user)
+
+
+def item_notes_for_user(user) -> QuerySet[ItemNote]:
+    """Meeting notes the user may read: of visits they manage, or published visits they travel on
+    (the notes pages' reach), with their item and author."""
+    return ItemNote.objects.filter(item__visit__in=visits_for_user(user).values("pk")).select_related("item", "author")
+
+
+def lessons_for_user(user) -> QuerySet[Lesson]:
+    """Lessons learned the user may read, with the same reach as the notes, their theme and author."""
+    return Lesson.objects.filter(visit__in=visits_for_user(user).values("pk")).select_related("theme", "author")
 
 
 def open_follow_ups_for_officer(user, *, today: dt.date, limit: int = 20) -> tuple[list, list]:

@@ -112,19 +112,73 @@ def test_api_refuses_writes(client, demo):
     assert officer.post(reverse("api:visit_list")).status_code == 405
 
 
+def _api_paths() -> set[str]:
+    """Every operation the API routes, as OpenAPI writes its path (``{pk}`` for ``<int:pk>``)."""
+    from api.views import api
+
+    paths = set()
+    for prefix, router in api._routers:
+        for path, view in router.path_operations.items():
+            if any(operation.include_in_schema for operation in view.operations):
+                full = "/api/" + "/".join(part.strip("/") for part in (prefix, path) if part.strip("/")) + "/"
+                paths.add(full.replace("{int:", "{"))
+    return paths
+
+
 def test_openapi_describes_every_endpoint(client):
     spec = client.get(reverse("api:openapi")).json()
 
     assert spec["openapi"] == "3.1.0"
+    assert sorted(spec["paths"]) == sorted(_api_paths())
     assert sorted(spec["paths"]) == [
+        "/api/delegations/",
+        "/api/delegations/{pk}/",
+        "/api/delegations/{pk}/members/",
         "/api/follow-ups/",
         "/api/follow-ups/{pk}/",
+        "/api/lessons/",
+        "/api/lessons/{pk}/",
+        "/api/notes/",
+        "/api/notes/{pk}/",
+        "/api/participants/",
+        "/api/participants/{pk}/",
         "/api/programmes/",
         "/api/programmes/{pk}/",
         "/api/visits/",
         "/api/visits/{pk}/",
         "/api/visits/{pk}/itinerary/",
     ]
+
+
+def test_openapi_document_is_valid_openapi_3_1(client):
+    from openapi_spec_validator import validate
+    from openapi_spec_validator.validation.validators import OpenAPIV31SpecValidator
+
+    spec = client.get(reverse("api:openapi")).json()
+
+    validate(spec, cls=OpenAPIV31SpecValidator)
+
+
+def test_openapi_names_bearer_tokens_and_the_session_on_every_operation(client):
+    spec = client.get(reverse("api:openapi")).json()
+
+    schemes = spec["components"]["securitySchemes"]
+    assert schemes["ApiTokenAuth"] == {"type": "http", "scheme": "bearer"}
+    assert schemes["SessionAuth"]["type"] == "apiKey"
+    security = {path: operations["get"]["security"] for path, operations in spec["paths"].items()}
+    assert {str(value) for value in security.values()} == {str([{"ApiTokenAuth": []}, {"SessionAuth": []}])}
+
+
+def test_openapi_lists_take_page_and_a_bounded_page_size(client):
+    spec = client.get(reverse("api:openapi")).json()
+
+    for path, operations in spec["paths"].items():
+        parameters = {p["name"]: p["schema"] for p in operations["get"].get("parameters", []) if p["in"] == "query"}
+        if path.endswith("{pk}/") or path.endswith("/itinerary/"):
+            assert "page" not in parameters, path
+            continue
+        assert parameters["page"]["minimum"] == 1, path
+        assert (parameters["page_size"]["minimum"], parameters["page_size"]["maximum"]) == (1, 100), path
 
 
 def _response_schema(spec, path, status="200"):
@@ -169,13 +223,22 @@ def test_openapi_gives_every_path_its_response_schemas(client):
     errors = {path: sorted(operations["get"]["responses"]) for path, operations in spec["paths"].items()}
 
     assert responses == {
-        "/api/programmes/": {"200": "Page_ProgrammeOut_"},
+        "/api/programmes/": {"200": "PagedProgrammeOut"},
         "/api/programmes/{pk}/": {"200": "ProgrammeOut"},
-        "/api/visits/": {"200": "Page_VisitOut_"},
+        "/api/visits/": {"200": "PagedVisitOut"},
         "/api/visits/{pk}/": {"200": "VisitOut"},
         "/api/visits/{pk}/itinerary/": {"200": "ItineraryOut"},
-        "/api/follow-ups/": {"200": "Page_FollowUpOut_"},
+        "/api/follow-ups/": {"200": "PagedFollowUpOut"},
         "/api/follow-ups/{pk}/": {"200": "FollowUpOut"},
+        "/api/delegations/": {"200": "PagedDelegationOut"},
+        "/api/delegations/{pk}/": {"200": "DelegationOut"},
+        "/api/delegations/{pk}/members/": {"200": "PagedMemberOut"},
+        "/api/participants/": {"200": "PagedParticipantOut"},
+        "/api/participants/{pk}/": {"200": "ParticipantOut"},
+        "/api/notes/": {"200": "PagedItemNoteOut"},
+        "/api/notes/{pk}/": {"200": "ItemNoteOut"},
+        "/api/lessons/": {"200": "PagedLessonOut"},
+        "/api/lessons/{pk}/": {"200": "LessonOut"},
     }
     assert errors["/api/visits/"] == ["200", "400", "401", "404"]
     assert errors["/api/visits/{pk}/"] == ["200", "401", "404"]
