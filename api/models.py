@@ -37,7 +37,7 @@ class ApiToken(models.Model):
     token_hash = models.CharField(
         _("token hash"), max_length=64, unique=True, editable=False, default=token_hash_unusable
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)

@@ -29,6 +29,7 @@ def api_token_create(user, *, name: str, expires_in_days: int | None = None) -> 
         name=name.strip(),
         prefix=secret[:PREFIX_LENGTH],
         token_hash=token_hash(secret),
+        created_at=now,
         expires_at=now + dt.timedelta(days=expires_in_days) if expires_in_days else None,
     )
     token.full_clean()
