@@ -77,6 +77,7 @@ FILTER_ERRORS = {
     "item": "item must be a number.",
     "delegation": "delegation must be a number.",
     "organisation": "organisation must be a number.",
+    "theme": "theme must be a theme's slug (letters, digits, hyphens).",
     "status": f"status must be one of {', '.join(FollowUp.Status.values)}.",
     "page_size": f"page_size must be a whole number from 1 to {MAX_PAGE_SIZE}.",
 }
@@ -105,7 +106,9 @@ def _unreadable_query(request, exc):
 # A primary key as PostgreSQL keeps it (bigint), so a wider number is refused in words.
 IdFilter = Annotated[Annotated[int, Field(ge=0, lt=2**63)] | None, BeforeValidator(blank_is_missing)]
 StatusFilter = Annotated[FollowUpStatus | None, BeforeValidator(blank_is_missing)]
-SlugFilter = Annotated[Annotated[str, Field(max_length=120)] | None, BeforeValidator(blank_is_missing)]
+SlugFilter = Annotated[
+    Annotated[str, Field(max_length=120, pattern=r"^[-a-zA-Z0-9_]+$")] | None, BeforeValidator(blank_is_missing)
+]
 
 LIST_ERRORS = {400: Detail, 401: Detail, 404: Detail}
 DETAIL_ERRORS = {401: Detail, 404: Detail}
