@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from delegations.models import Participant
-from partners.models import NetworkMembership, Organisation
+from partners.models import NetworkMembership, Organisation, localized
 from visits.models import StudyVisit
 from visits.selectors import programmes_for_officer, visits_for_officer
 
@@ -232,11 +232,12 @@ def dashboard_for_officer(user, *, today: dt.date | None = None) -> dict:
     per_year: dict[str, dict[str, int]] = defaultdict(dict)
     for row in (
         StudyVisit.objects.filter(pk__in=visit_ids)
-        .values("starts_on__year", "themes__name")
+        .values("starts_on__year", "themes__name", "themes__name_fr")
         .annotate(count=Count("pk", distinct=True))
         .order_by("starts_on__year", "themes__name")
     ):
-        per_year[str(row["starts_on__year"])][row["themes__name"] or _("No theme")] = row["count"]
+        theme = localized(row["themes__name"], row["themes__name_fr"]) if row["themes__name"] else _("No theme")
+        per_year[str(row["starts_on__year"])][theme] = row["count"]
 
     visits_per_year = {
         str(row["starts_on__year"]): row["count"]
