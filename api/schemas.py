@@ -5,13 +5,14 @@ Times are ISO 8601 as Python writes them: ``starts_at`` in UTC (``+00:00``) and
 """
 
 import datetime as dt
-from typing import Annotated, Generic, Literal, TypeVar
+from typing import Annotated, Literal
 
 from django.db.models import TextChoices
 from django.urls import reverse
 from ninja import Field, Schema
 from pydantic import PlainSerializer, WithJsonSchema
 
+from delegations.models import DelegationMember, Participant
 from outcomes.models import FollowUp
 from partners.models import NetworkMembership
 from visits.models import ItineraryItem, StudyVisit, TravelLeg
@@ -37,19 +38,13 @@ ItemStatus = choice_of(ItineraryItem.Status)
 LegKind = choice_of(TravelLeg.Kind)
 MembershipStatus = choice_of(NetworkMembership.Status)
 FollowUpStatus = choice_of(FollowUp.Status)
-
-T = TypeVar("T")
+MemberRole = choice_of(DelegationMember.Role)
+MemberStatus = choice_of(DelegationMember.Status)
+Profession = choice_of(Participant.Profession)
 
 
 class Detail(Schema):
     detail: str
-
-
-class Page(Schema, Generic[T]):
-    count: int
-    next: str | None = Field(description="The URL of the next page, if any.")
-    previous: str | None = Field(description="The URL of the previous page, if any.")
-    results: list[T]
 
 
 class ProgrammeOut(Schema):
@@ -269,3 +264,139 @@ class FollowUpOut(Schema):
     @staticmethod
     def resolve_themes(follow_up) -> list[str]:
         return [theme.slug for theme in follow_up.themes.all()]
+
+
+class CityRef(Schema):
+    id: int
+    name: str
+    country: str
+
+
+class OrganisationRef(Schema):
+    id: int
+    name: str
+    acronym: str
+
+
+class DelegationOut(Schema):
+    id: int
+    name: str
+    head: int | None = Field(description="The participant id of the head of delegation.")
+    home_cities: list[CityRef]
+    visits: list[int] = Field(description="Ids of the visits it travels on that you manage.")
+    members: str = Field(description="The URL of its members.")
+
+    @staticmethod
+    def resolve_head(delegation) -> int | None:
+        return delegation.head_id
+
+    @staticmethod
+    def resolve_home_cities(delegation) -> list:
+        return list(delegation.home_cities.all())
+
+    @staticmethod
+    def resolve_visits(delegation) -> list[int]:
+        return [visit.pk for visit in delegation.visits.all()]
+
+    @staticmethod
+    def resolve_members(delegation) -> str:
+        return reverse("api:delegation_members", args=[delegation.pk])
+
+
+class MemberOut(Schema):
+    id: int
+    delegation: int
+    participant: int
+    name: str
+    role: MemberRole
+    head: bool = Field(description="Whether this member is the head of delegation.")
+    status: MemberStatus
+    invited_at: IsoDateTime | None
+    responded_at: IsoDateTime | None
+
+    @staticmethod
+    def resolve_delegation(member) -> int:
+        return member.delegation_id
+
+    @staticmethod
+    def resolve_participant(member) -> int:
+        return member.participant_id
+
+    @staticmethod
+    def resolve_name(member) -> str:
+        return member.participant.full_name
+
+    @staticmethod
+    def resolve_head(member) -> bool:
+        return member.delegation.head_id == member.participant_id
+
+
+class ParticipantOut(Schema):
+    """A person as the directory holds them; dietary, accessibility and emergency data stay in the portal."""
+
+    id: int
+    first_name: str
+    last_name: str
+    email: str
+    phone: str
+    organisation: OrganisationRef | None
+    position: str
+    profession: Profession
+    home_city: CityRef | None
+    preferred_language: str
+
+
+class ItemNoteOut(Schema):
+    id: int
+    visit: int
+    item: int
+    item_title: str
+    discussed: str
+    met_with: str
+    author: str | None = Field(description="The author's email, if their login still exists.")
+    created_at: IsoDateTime
+    updated_at: IsoDateTime
+
+    @staticmethod
+    def resolve_visit(note) -> int:
+        return note.item.visit_id
+
+    @staticmethod
+    def resolve_item(note) -> int:
+        return note.item_id
+
+    @staticmethod
+    def resolve_item_title(note) -> str:
+        return note.item.title
+
+    @staticmethod
+    def resolve_author(note) -> str | None:
+        return note.author.email if note.author_id else None
+
+
+class LessonOut(Schema):
+    id: int
+    visit: int
+    theme: str = Field(description="The theme's slug.")
+    item: int | None = Field(description="The itinerary item it was learned at, if any.")
+    title: str
+    body: str
+    author: str | None = Field(description="The author's email, if their login still exists.")
+    created_at: IsoDateTime
+    updated_at: IsoDateTime
+
+    @staticmethod
+    def resolve_visit(lesson) -> int:
+        return lesson.visit_id
+
+    @staticmethod
+    def resolve_theme(lesson) -> str:
+        return lesson.theme.slug
+
+    @staticmethod
+    def resolve_item(lesson) -> int | None:
+        return lesson.item_id
+
+    @staticmethod
+    def resolve_author(lesson) -> str | None:
+        return lesson.author.email if lesson.author_id else None

@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("", include("delegations.spreadsheet_urls")),
     path("", include("privacy.urls")),
     path("", include("partners.urls")),
+    path("api-tokens/", include("api.token_urls")),
     prefix_default_language=False,
 )
 

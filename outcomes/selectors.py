@@ -17,9 +17,9 @@ from django.db.models import (
 from django.db.models.functions import RowNumber
 
 from visits.models import ItineraryItem, StudyVisit
-from visits.selectors import visits_for_officer
+from visits.selectors import visits_for_officer, visits_for_user
 
-from .models import FollowUp
+from .models import FollowUp, ItemNote, Lesson
 
 
 def follow_ups_for_officer(user) -> QuerySet[FollowUp]:
@@ -51,6 +51,17 @@ class OpenFollowUps:
     @property
     def count(self) -> int:
         return self.overdue_count + self.due_later_count
+
+
+def item_notes_for_user(user) -> QuerySet[ItemNote]:
+    """Meeting notes the user may read: of visits they manage, or published visits they travel on
+    (the notes pages' reach), with their item and author."""
+    return ItemNote.objects.filter(item__visit__in=visits_for_user(user).values("pk")).select_related("item", "author")
+
+
+def lessons_for_user(user) -> QuerySet[Lesson]:
+    """Lessons learned the user may read, with the same reach as the notes, their theme and author."""
+    return Lesson.objects.filter(visit__in=visits_for_user(user).values("pk")).select_related("theme", "author")
 
 
 def open_follow_ups_for_officer(user, *, today: dt.date, limit: int = 20, programme=None) -> OpenFollowUps:

@@ -21,9 +21,9 @@ class CityAdmin(admin.ModelAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "acronym", "kind", "city", "parent"]
+    list_display = ["name", "name_fr", "acronym", "kind", "city", "parent"]
     list_filter = ["kind", "city__country"]
-    search_fields = ["name", "acronym", "city__name"]
+    search_fields = ["name", "name_fr", "acronym", "city__name"]
     list_select_related = ["city", "parent"]
     autocomplete_fields = ["city", "parent"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

@@ -29,7 +29,7 @@ class OrganisationFilter(django_filters.FilterSet):
         fields = ["q", "kind", "city"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(acronym__icontains=value))
+        return queryset.filter(Q(name__icontains=value) | Q(name_fr__icontains=value) | Q(acronym__icontains=value))
 
 
 class NetworkMembershipFilter(django_filters.FilterSet):

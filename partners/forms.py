@@ -50,15 +50,20 @@ class OrganisationForm(NearDuplicateCheck, forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["name", "acronym", "kind", "city", "parent", "website", "description"]
+        fields = ["name", "name_fr", "acronym", "kind", "city", "parent", "website", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"name_fr": _("Shown to French readers; left empty, they see the English name.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["parent"].queryset = Organisation.objects.exclude(pk=self.instance.pk)
         self.helper = form_helper(
-            Row(Column("name", css_class="col-md-8"), Column("acronym", css_class="col-md-4")),
+            Row(
+                Column("name", css_class="col-md-5"),
+                Column("name_fr", css_class="col-md-5"),
+                Column("acronym", css_class="col-md-2"),
+            ),
             Row(
                 Column("kind", css_class="col-md-4"),
                 Column("city", css_class="col-md-4"),

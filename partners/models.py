@@ -7,7 +7,16 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+
+def localized(name: str, name_fr: str) -> str:
+    """A name in the active language: the French one on a French page or message, when given;
+    otherwise the English one (the name the directory, its duplicate checks and its order use)."""
+    if name_fr and (get_language() or "").startswith("fr"):
+        return name_fr
+    return name
 
 
 @cache
@@ -73,7 +82,10 @@ class Organisation(models.Model):
         CIVIL_SOCIETY = "civil_society", _("Civil society")
         ACADEMIC = "academic", _("Academic")
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name (English)"), max_length=200)
+    # Shown to French readers where given (itineraries, emails, reports, charts); the English
+    # name stays the one that is unique and sorted on. db_default: rows COPYed without it (bench).
+    name_fr = models.CharField(_("name (French)"), max_length=200, blank=True, default="", db_default="")
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     # A city's hall or police survives the deletion of nothing: a city in use is protected.
@@ -106,10 +118,15 @@ class Organisation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+        name = self.localized_name
+        return f"{name} ({self.acronym})" if self.acronym else name
 
     def get_absolute_url(self):
         return reverse("partners:organisation_detail", args=[self.pk])
+
+    @property
+    def localized_name(self) -> str:
+        return localized(self.name, self.name_fr)
 
 
 class NetworkMembership(models.Model):

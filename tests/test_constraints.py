@@ -3,8 +3,10 @@
 import datetime as dt
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
+from api.models import ApiToken
 from delegations.models import DelegationMember
 from delegations.tests.factories import DelegationFactory, DelegationMemberFactory, ParticipantFactory
 from notifications.models import Notification
@@ -159,6 +161,18 @@ def _delegation_message_role_audience_without_role():
 
 def _delegation_message_all_with_role():
     _delegation_message(audience="all", role="expert")
+def _api_token_same_name_twice():
+    from api.services import api_token_create
+
+    user = get_user_model().objects.create_user(username="t@example.org", email="t@example.org")
+    api_token_create(user, name="Sheet")
+    ApiToken.objects.create(user=user, name="SHEET", prefix="cx_x", token_hash="0" * 64)
+
+
+def _api_token_expires_before_created():
+    user = get_user_model().objects.create_user(username="t@example.org", email="t@example.org")
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    ApiToken.objects.create(user=user, name="Sheet", prefix="cx_x", created_at=now, expires_at=now)
 
 
 def _check_in_link_twice():
@@ -199,6 +213,8 @@ def _check_in_link_twice():
         (_delegation_message_all_with_city, "trips_delegationmessage_city_with_audience"),
         (_delegation_message_role_audience_without_role, "trips_delegationmessage_role_with_audience"),
         (_delegation_message_all_with_role, "trips_delegationmessage_role_with_audience"),
+        (_api_token_same_name_twice, "api_apitoken_unique_active_name"),
+        (_api_token_expires_before_created, "api_apitoken_expires_after_created"),
     ],
 )
 def test_constraint_refuses_bad_row(make_bad_row, constraint):

@@ -250,6 +250,14 @@ TARGETS = {
     "organisation_edit": Target("officer", lambda w: reverse("partners:organisation_edit", args=[w.organisation.pk])),
     "membership_create": Target("officer", lambda w: reverse("partners:membership_create")),
     "membership_edit": Target("officer", lambda w: reverse("partners:membership_edit", args=[w.membership.pk])),
+    # Officer and delegate: their own API tokens
+    "api_token_create": Target("officer", lambda w: reverse("api_tokens:list"), has_field="name"),
+    "api_token_revoke": Target(
+        "officer",
+        lambda w: reverse("api_tokens:list"),
+        lambda w: reverse("api_tokens:revoke", args=[w.api_token.pk]),
+    ),
+    "my_api_token_create": Target("delegate", lambda w: reverse("api_tokens:list"), has_field="name"),
     # Delegate
     "my_travel": Target("delegate", _visit("my:travel_create")),
     "my_travel_edit": Target("delegate", lambda w: reverse("my:travel_edit", args=[w.visit.pk, w.travel.pk])),

@@ -71,6 +71,13 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
     "api:visit_detail": ObjectUrl(_visit),
     "api:visit_itinerary": ObjectUrl(_visit),
     "api:follow_up_detail": ObjectUrl(lambda w: {"pk": w.follow_up.pk}),
+    "api:delegation_detail": ObjectUrl(lambda w: {"pk": w.visit.delegation_id}),
+    "api:delegation_members": ObjectUrl(lambda w: {"pk": w.visit.delegation_id}),
+    "api:participant_detail": ObjectUrl(lambda w: {"pk": w.member.participant_id}),
+    "api:note_detail": ObjectUrl(lambda w: {"pk": w.note.pk}),
+    "api:lesson_detail": ObjectUrl(lambda w: {"pk": w.lesson.pk}),
+    # A person's own API tokens
+    "api_tokens:revoke": ObjectUrl(lambda w: {"pk": w.api_token.pk}, method="POST"),
     # Programmes, visits and their itineraries
     "visits:programme_detail": ObjectUrl(lambda w: {"pk": w.visit.programme_id}),
     "visits:programme_edit": ObjectUrl(lambda w: {"pk": w.visit.programme_id}),
@@ -303,14 +310,18 @@ def test_object_url_is_404_outside_reach(world, name, who):
         assert _row_counts() == counts
 
 
+# What the API keeps for officers: follow-ups, delegations and their rosters, people.
+OFFICER_ONLY_API = {"api:follow_up_detail", "api:delegation_detail", "api:delegation_members", "api:participant_detail"}
+
+
 @pytest.mark.parametrize("name", [name for name in SWEEP if OBJECT_URLS[name].owner == OFFICER])
 def test_officer_object_url_is_404_for_the_visits_own_delegate(world, name):
     spec = OBJECT_URLS[name]
 
     response = _call(_client(world.delegate), spec, _outsider_url(name, world))
 
-    if name.startswith("api:") and name != "api:follow_up_detail":
-        # The API serves a delegate their own published visit and its programme, read-only.
+    if name.startswith("api:") and name not in OFFICER_ONLY_API:
+        # The API serves a delegate their own published visit, its programme, notes and lessons, read-only.
         assert response.status_code == 200, response.status_code
     elif name == "visits:visit_detail":
         # A delegate is sent on to their own itinerary of the same visit.

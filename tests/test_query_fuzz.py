@@ -60,9 +60,22 @@ PAGES = {
     "follow_up_create": ("officer", lambda w: reverse("outcomes:follow_up_create"), ["visit"]),
     "membership_create": ("officer", lambda w: reverse("partners:membership_create"), ["city"]),
     "outbox": ("officer", lambda w: reverse("outbox:list", args=[w.visit.pk]), ["status"]),
-    "api_visits": ("officer", lambda w: reverse("api:visit_list"), ["programme", "page"]),
-    "api_follow_ups": ("officer", lambda w: reverse("api:follow_up_list"), ["status", "page"]),
-    "api_programmes": ("officer", lambda w: reverse("api:programme_list"), ["page"]),
+    "api_visits": ("officer", lambda w: reverse("api:visit_list"), ["programme", "page", "page_size"]),
+    "api_follow_ups": ("officer", lambda w: reverse("api:follow_up_list"), ["status", "visit", "page", "page_size"]),
+    "api_programmes": ("officer", lambda w: reverse("api:programme_list"), ["page", "page_size"]),
+    "api_delegations": ("officer", lambda w: reverse("api:delegation_list"), ["visit", "page", "page_size"]),
+    "api_members": (
+        "officer",
+        lambda w: reverse("api:delegation_members", args=[w.visit.delegation_id]),
+        ["page", "page_size"],
+    ),
+    "api_participants": (
+        "officer",
+        lambda w: reverse("api:participant_list"),
+        ["delegation", "organisation", "page", "page_size"],
+    ),
+    "api_notes": ("delegate", lambda w: reverse("api:note_list"), ["visit", "item", "page", "page_size"]),
+    "api_lessons": ("delegate", lambda w: reverse("api:lesson_list"), ["visit", "theme", "page", "page_size"]),
     "my_visits": ("delegate", lambda w: reverse("my:visit_list"), ["page"]),
 }
 

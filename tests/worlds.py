@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from api.services import api_token_create
 from delegations.models import Invitation
 from delegations.tests.factories import DelegationMemberFactory, ParticipantFactory
 from delegations.tokens import token_new
@@ -55,6 +56,7 @@ class World:
     feed_token: str
     invitation_token: str
     check_in_token: str
+    api_token: object = None
 
 
 def user_with_email(email: str):
@@ -152,6 +154,7 @@ def build_world() -> World:
         feed_token=feed_token,
         invitation_token=invitation_token,
         check_in_token=check_in_token,
+        api_token=api_token_create(officer, name="Reporting sheet")[0],
     )
 
 

@@ -7,13 +7,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from delegations.models import Delegation, DelegationMember
 from officers.models import TimeStampedModel
-from partners.models import City, Organisation
+from partners.models import City, Organisation, localized
 
 
 def default_reminder_days() -> list[int]:
@@ -80,9 +79,7 @@ class Theme(models.Model):
 
     @property
     def localized_name(self) -> str:
-        if self.name_fr and (get_language() or "").startswith("fr"):
-            return self.name_fr
-        return self.name
+        return localized(self.name, self.name_fr)
 
 
 class StudyVisit(TimeStampedModel):

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
-from outcomes.models import FollowUp
+from outcomes.models import FollowUp, ItemNote, Lesson
 from visits.models import Programme, StudyVisit
 from visits.services import travel_leg_update
 
@@ -112,19 +112,73 @@ def test_api_refuses_writes(client, demo):
     assert officer.post(reverse("api:visit_list")).status_code == 405
 
 
+def _api_paths() -> set[str]:
+    """Every operation the API routes, as OpenAPI writes its path (``{pk}`` for ``<int:pk>``)."""
+    from api.views import api
+
+    paths = set()
+    for prefix, router in api._routers:
+        for path, view in router.path_operations.items():
+            if any(operation.include_in_schema for operation in view.operations):
+                full = "/api/" + "/".join(part.strip("/") for part in (prefix, path) if part.strip("/")) + "/"
+                paths.add(full.replace("{int:", "{"))
+    return paths
+
+
 def test_openapi_describes_every_endpoint(client):
     spec = client.get(reverse("api:openapi")).json()
 
     assert spec["openapi"] == "3.1.0"
+    assert sorted(spec["paths"]) == sorted(_api_paths())
     assert sorted(spec["paths"]) == [
+        "/api/delegations/",
+        "/api/delegations/{pk}/",
+        "/api/delegations/{pk}/members/",
         "/api/follow-ups/",
         "/api/follow-ups/{pk}/",
+        "/api/lessons/",
+        "/api/lessons/{pk}/",
+        "/api/notes/",
+        "/api/notes/{pk}/",
+        "/api/participants/",
+        "/api/participants/{pk}/",
         "/api/programmes/",
         "/api/programmes/{pk}/",
         "/api/visits/",
         "/api/visits/{pk}/",
         "/api/visits/{pk}/itinerary/",
     ]
+
+
+def test_openapi_document_is_valid_openapi_3_1(client):
+    from openapi_spec_validator import validate
+    from openapi_spec_validator.validation.validators import OpenAPIV31SpecValidator
+
+    spec = client.get(reverse("api:openapi")).json()
+
+    validate(spec, cls=OpenAPIV31SpecValidator)
+
+
+def test_openapi_names_bearer_tokens_and_the_session_on_every_operation(client):
+    spec = client.get(reverse("api:openapi")).json()
+
+    schemes = spec["components"]["securitySchemes"]
+    assert schemes["ApiTokenAuth"] == {"type": "http", "scheme": "bearer"}
+    assert schemes["SessionAuth"]["type"] == "apiKey"
+    security = {path: operations["get"]["security"] for path, operations in spec["paths"].items()}
+    assert {str(value) for value in security.values()} == {str([{"ApiTokenAuth": []}, {"SessionAuth": []}])}
+
+
+def test_openapi_lists_take_page_and_a_bounded_page_size(client):
+    spec = client.get(reverse("api:openapi")).json()
+
+    for path, operations in spec["paths"].items():
+        parameters = {p["name"]: p["schema"] for p in operations["get"].get("parameters", []) if p["in"] == "query"}
+        if path.endswith("{pk}/") or path.endswith("/itinerary/"):
+            assert "page" not in parameters, path
+            continue
+        assert parameters["page"]["minimum"] == 1, path
+        assert (parameters["page_size"]["minimum"], parameters["page_size"]["maximum"]) == (1, 100), path
 
 
 def _response_schema(spec, path, status="200"):
@@ -169,13 +223,22 @@ def test_openapi_gives_every_path_its_response_schemas(client):
     errors = {path: sorted(operations["get"]["responses"]) for path, operations in spec["paths"].items()}
 
     assert responses == {
-        "/api/programmes/": {"200": "Page_ProgrammeOut_"},
+        "/api/programmes/": {"200": "PagedProgrammeOut"},
         "/api/programmes/{pk}/": {"200": "ProgrammeOut"},
-        "/api/visits/": {"200": "Page_VisitOut_"},
+        "/api/visits/": {"200": "PagedVisitOut"},
         "/api/visits/{pk}/": {"200": "VisitOut"},
         "/api/visits/{pk}/itinerary/": {"200": "ItineraryOut"},
-        "/api/follow-ups/": {"200": "Page_FollowUpOut_"},
+        "/api/follow-ups/": {"200": "PagedFollowUpOut"},
         "/api/follow-ups/{pk}/": {"200": "FollowUpOut"},
+        "/api/delegations/": {"200": "PagedDelegationOut"},
+        "/api/delegations/{pk}/": {"200": "DelegationOut"},
+        "/api/delegations/{pk}/members/": {"200": "PagedMemberOut"},
+        "/api/participants/": {"200": "PagedParticipantOut"},
+        "/api/participants/{pk}/": {"200": "ParticipantOut"},
+        "/api/notes/": {"200": "PagedItemNoteOut"},
+        "/api/notes/{pk}/": {"200": "ItemNoteOut"},
+        "/api/lessons/": {"200": "PagedLessonOut"},
+        "/api/lessons/{pk}/": {"200": "LessonOut"},
     }
     assert errors["/api/visits/"] == ["200", "400", "401", "404"]
     assert errors["/api/visits/{pk}/"] == ["200", "401", "404"]
@@ -231,3 +294,153 @@ def test_itinerary_legs_of_a_sub_group_reach_its_members_and_the_officer_only(cl
 
     assert coach.pk not in [leg["id"] for leg in delegate_legs]
     assert [leg["whole_delegation"] for leg in officer_legs if leg["id"] == coach.pk] == [False]
+
+
+def test_officer_reads_the_delegation_its_roster_and_people_with_ids_to_join_on(client, demo):
+    officer = _as(client, "officer@example.org")
+    delegation = demo.delegation
+
+    listed = officer.get(reverse("api:delegation_list"), {"visit": demo.pk}).json()["results"]
+    members = officer.get(reverse("api:delegation_members", args=[delegation.pk])).json()["results"]
+    head = [member for member in members if member["head"]]
+    person = officer.get(reverse("api:participant_detail", args=[delegation.head_id])).json()
+
+    assert [(d["id"], d["head"]) for d in listed] == [(delegation.pk, delegation.head_id)]
+    assert demo.pk in listed[0]["visits"]
+    assert listed[0]["members"] == reverse("api:delegation_members", args=[delegation.pk])
+    assert {member["delegation"] for member in members} == {delegation.pk}
+    assert [member["participant"] for member in head] == [delegation.head_id]
+    assert person["id"] == delegation.head_id
+    assert "dietary_needs" not in person
+    assert "emergency_contact_phone" not in person
+    people = officer.get(reverse("api:participant_list"), {"delegation": delegation.pk}).json()
+    assert people["count"] == len(members)
+
+
+def test_another_officer_reaches_none_of_the_delegation_or_its_people(client, demo):
+    other = _as(client, "officer2@example.org")
+    delegation = demo.delegation
+
+    assert other.get(reverse("api:delegation_detail", args=[delegation.pk])).status_code == 404
+    assert other.get(reverse("api:delegation_members", args=[delegation.pk])).status_code == 404
+    assert other.get(reverse("api:participant_detail", args=[delegation.head_id])).status_code == 404
+    assert other.get(reverse("api:participant_list"), {"delegation": delegation.pk}).json()["count"] == 0
+
+
+def test_notes_and_lessons_carry_their_visit_item_and_theme(client, demo):
+    officer = _as(client, "officer@example.org")
+
+    notes = officer.get(reverse("api:note_list"), {"visit": demo.pk}).json()
+    lessons = officer.get(reverse("api:lesson_list"), {"visit": demo.pk}).json()
+
+    assert notes["count"] == ItemNote.objects.filter(item__visit=demo).count() > 0
+    assert lessons["count"] == Lesson.objects.filter(visit=demo).count() > 0
+    note = ItemNote.objects.get(pk=notes["results"][0]["id"])
+    assert notes["results"][0]["item"] == note.item_id
+    assert notes["results"][0]["visit"] == demo.pk
+    lesson = Lesson.objects.get(pk=lessons["results"][0]["id"])
+    assert lessons["results"][0]["theme"] == lesson.theme.slug
+    by_theme = officer.get(reverse("api:lesson_list"), {"theme": lesson.theme.slug}).json()["results"]
+    assert {row["theme"] for row in by_theme} == {lesson.theme.slug}
+    assert officer.get(reverse("api:note_list"), {"item": note.item_id}).json()["count"] == note.item.notes.count()
+
+
+def test_delegate_reads_the_notes_of_their_visit_and_no_others(client, demo):
+    from outcomes.tests.factories import ItemNoteFactory
+    from visits.tests.factories import ItineraryItemFactory
+
+    delegate = _as(client, "delegate@example.org")
+    other_note = ItemNoteFactory(item=ItineraryItemFactory())
+
+    notes = delegate.get(reverse("api:note_list")).json()
+
+    assert {row["visit"] for row in notes["results"]} == {demo.pk}
+    assert delegate.get(reverse("api:note_detail", args=[other_note.pk])).status_code == 404
+
+
+def test_pages_are_bounded_and_their_links_keep_the_filters(admin_client):
+    from visits.tests.factories import StudyVisitFactory
+
+    programme = StudyVisitFactory().programme
+    for _ in range(4):
+        StudyVisitFactory(programme=programme)
+    StudyVisitFactory()
+    url = reverse("api:visit_list")
+
+    first = admin_client.get(url, {"programme": programme.pk, "page_size": 2}).json()
+    last = admin_client.get(url, {"programme": programme.pk, "page_size": 2, "page": 3}).json()
+
+    assert (first["count"], len(first["results"]), first["previous"]) == (5, 2, None)
+    assert first["next"] == f"http://testserver{url}?programme={programme.pk}&page_size=2&page=2"
+    assert (len(last["results"]), last["next"]) == (1, None)
+    assert last["previous"] == f"http://testserver{url}?programme={programme.pk}&page_size=2&page=2"
+    assert admin_client.get(url, {"page_size": 2, "page": 4}).status_code == 404
+    assert admin_client.get(url, {"page": 0}).status_code == 404
+    assert admin_client.get(url, {"page_size": 100}).json()["count"] == 6
+    for size in (0, 101, "x"):
+        response = admin_client.get(url, {"page_size": size})
+        assert (size, response.status_code) == (size, 400)
+        assert response.json() == {"detail": "page_size must be a whole number from 1 to 100."}
+    assert admin_client.get(reverse("api:note_list")).json() == {
+        "count": 0,
+        "next": None,
+        "previous": None,
+        "results": [],
+    }
+
+
+def _world_of(size: int):
+    """``size`` of each thing the new endpoints list, in one programme the superuser reaches."""
+    from delegations.tests.factories import DelegationMemberFactory
+    from outcomes.tests.factories import ItemNoteFactory, LessonFactory
+    from partners.tests.factories import CityFactory, OrganisationFactory
+    from visits.tests.factories import ItineraryItemFactory, PublishedVisitFactory
+
+    for _ in range(size):
+        visit = PublishedVisitFactory()
+        visit.delegation.home_cities.set([CityFactory()])
+        member = DelegationMemberFactory(delegation=visit.delegation)
+        member.participant.organisation = OrganisationFactory()
+        member.participant.home_city = CityFactory()
+        member.participant.save()
+        visit.delegation.head = member.participant
+        visit.delegation.save()
+        ItemNoteFactory(item=ItineraryItemFactory(visit=visit))
+        LessonFactory(visit=visit)
+    return visit
+
+
+# The user (the session comes from Redis), the count, the rows, then each prefetch.
+LIST_QUERIES = {
+    "api:delegation_list": 5,
+    "api:participant_list": 3,
+    "api:note_list": 3,
+    "api:lesson_list": 3,
+    "api:programme_list": 4,
+}
+
+
+@pytest.mark.parametrize("name", sorted(LIST_QUERIES))
+@pytest.mark.parametrize("size", [1, 5])
+def test_new_list_query_counts_do_not_grow(admin_client, django_assert_num_queries, name, size):
+    _world_of(size)
+
+    with django_assert_num_queries(LIST_QUERIES[name]):
+        response = admin_client.get(reverse(name))
+
+    assert response.json()["count"] == size
+
+
+@pytest.mark.parametrize("size", [1, 5])
+def test_member_list_query_count_does_not_grow(admin_client, django_assert_num_queries, size):
+    from delegations.tests.factories import DelegationMemberFactory
+
+    visit = _world_of(1)
+    for _ in range(size - 1):
+        DelegationMemberFactory(delegation=visit.delegation)
+
+    # The user, the delegation, the count, the members with their people and delegation.
+    with django_assert_num_queries(4):
+        response = admin_client.get(reverse("api:delegation_members", args=[visit.delegation_id]))
+
+    assert response.json()["count"] == size

@@ -137,6 +137,21 @@ ORGANISATIONS = {
     "university": ("Example State University Justice Lab (demo)", "", Kind.ACADEMIC, "nashville", None),
 }
 
+# The French names delegates from Liège and Verviers read; the others stay as the organisations write them.
+ORGANISATION_NAMES_FR = {
+    "efus": "Forum européen pour la sécurité urbaine",
+    "embassy": "Ambassade des États-Unis en Belgique",
+    "embassy_oec": "Bureau de l’éducation et de la culture, ambassade des États-Unis en Belgique",
+    "dhs": "Département de la Sécurité intérieure",
+    "liege_city": "Ville de Liège",
+    "verviers_city": "Ville de Verviers",
+    "strasbourg_city": "Ville de Strasbourg",
+    "barcelona_city": "Mairie de Barcelone",
+    "liege_police": "Police locale de Liège",
+    "verviers_police": "Zone de police Vesdre",
+    "liege_prevention": "Service de prévention sociale de Liège",
+}
+
 THEMES = [
     ("crime-prevention", "Local security and crime prevention", "Sécurité locale et prévention de la criminalité"),
     ("restorative-justice", "Restorative justice", "Justice restaurative"),
@@ -351,6 +366,7 @@ class Command(BaseCommand):
                 Organisation,
                 name=name,
                 defaults={
+                    "name_fr": ORGANISATION_NAMES_FR.get(key, ""),
                     "acronym": acronym,
                     "kind": kind,
                     "city": self.cities.get(city),
