@@ -4,6 +4,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
+from pagecache.pages import cached_page
+
 from .roles import OfficerRequiredMixin
 
 
@@ -34,6 +36,11 @@ class OfficerListView(OfficerRequiredMixin, ListView):
 
     filterset_class = None
     paginate_by = 20
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        # Every list is cached whole, under the versions of the tables it read (pagecache).
+        return cached_page(super().as_view(**initkwargs))
 
     def get_base_queryset(self):
         raise NotImplementedError

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404
 
 from notifications import views as outbox
+from pagecache.pages import cached_page
 
 from ..selectors import visits_for_officer
 
@@ -19,6 +20,7 @@ def _visit(request, pk: int):
     return get_object_or_404(visits_for_officer(request.user), pk=pk)
 
 
+@cached_page
 @login_required
 def visit_outbox(request, pk: int):
     visit = _visit(request, pk)
