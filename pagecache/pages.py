@@ -39,7 +39,9 @@ CSRF_PLACEHOLDER = "cx-page-csrf-placeholder-d41f0b2a9c6e7e15a3b8c0f4e2d19a7b6c5
 _TOKEN = re.compile(rb"[A-Za-z0-9]{64}")
 # The auth user row is read by the middleware before the view: every page depends on who asks.
 ALWAYS_READ = frozenset({"auth_user"})
-_NOT_STORED_HEADERS = {"set-cookie", "etag", "last-modified", "date", "content-length"}
+# Says how a page was answered (hit, stored, miss): for the benchmark and for whoever debugs.
+STATUS_HEADER = "X-Page-Cache"
+_NOT_STORED_HEADERS = {"x-page-cache", "set-cookie", "etag", "last-modified", "date", "content-length"}
 _build_id = None
 
 
@@ -193,26 +195,31 @@ def cached_page(view=None, *, unless_session: tuple[str, ...] = ()):
     def decorate(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
+            if request.method not in ("GET", "HEAD"):
+                return view(request, *args, **kwargs)
             if (
-                request.method not in ("GET", "HEAD")
-                or not store.enabled()
+                not store.enabled()
                 or _has_messages(request)
                 or any(name in request.session for name in unless_session)
             ):
-                return view(request, *args, **kwargs)
+                response = view(request, *args, **kwargs)
+                response[STATUS_HEADER] = "skipped"
+                return response
             key = _key(request, "page")
             pending = uncommitted_writes(connection)  # first: in a test case it settles what is settled
             entry, versions = store.lookup(key)
             if entry is not None and store.current(entry, versions) and not (pending & set(entry["tables"])):
                 response = _serve(request, entry)
                 _mark_private(response)
+                response[STATUS_HEADER] = "hit"
                 return response
             session_before = _session_items(request)
             with recording() as recorded:
                 response = view(request, *args, **kwargs)
                 if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
                     response.render()
-            if versions is not None and _storable(request, response, recorded, session_before):
+            stored = versions is not None and _storable(request, response, recorded, session_before)
+            if stored:
                 fresh = _entry(request, response, recorded, versions, entry)
                 store.store(key, fresh)
                 response["ETag"] = _etag(fresh, request)
@@ -222,6 +229,7 @@ def cached_page(view=None, *, unless_session: tuple[str, ...] = ()):
                 )
             if response.status_code in (200, 304):
                 _mark_private(response)
+            response[STATUS_HEADER] = "stored" if stored else "miss"
             return response
 
         wrapper.cached_page = True
