@@ -197,11 +197,7 @@ def cached_page(view=None, *, unless_session: tuple[str, ...] = ()):
         def wrapper(request, *args, **kwargs):
             if request.method not in ("GET", "HEAD"):
                 return view(request, *args, **kwargs)
-            if (
-                not store.enabled()
-                or _has_messages(request)
-                or any(name in request.session for name in unless_session)
-            ):
+            if not store.enabled() or _has_messages(request) or any(name in request.session for name in unless_session):
                 response = view(request, *args, **kwargs)
                 response[STATUS_HEADER] = "skipped"
                 return response
