@@ -9,7 +9,7 @@ import json
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from ._bench import page_paths, signed_in_client
+from ._bench import page_paths, page_roles, signed_in_client
 from .bench_data import DEFAULT_FEED_TOKEN
 
 
@@ -24,4 +24,4 @@ class Command(BaseCommand):
         for role in ("officer", "delegate"):
             client = signed_in_client(role)
             cookies[role] = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
-        self.stdout.write(json.dumps({"cookies": cookies, "paths": page_paths(feed_token)}))
+        self.stdout.write(json.dumps({"cookies": cookies, "paths": page_paths(feed_token), "roles": page_roles()}))
