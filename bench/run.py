@@ -1,17 +1,21 @@
-"""The benchmark (issue 8), run by ``make bench``: is the portal still fast with a million itinerary items?
+"""The benchmark (issues 8 and 17), run by ``make bench``: is every main page at half a bare view's speed?
 
 In one run it
-1. loads a small scale into the bench database and counts each page's queries;
+1. loads a small scale into the bench database and counts each page's queries, cold and warm;
 2. loads the full scale (``bench_data``, COPY) and counts them again;
 3. serves the portal with gunicorn in production settings (DEBUG off, Redis cache and
-   sessions, persistent database connections) and drives each page, and a bare view
-   behind the same middleware (the ceiling), with wrk on loopback;
+   sessions, persistent database connections, 2 sync workers) and drives every page in
+   ``bench/management/commands/_bench.py: PAGES``, each paired with a bare view behind the
+   same middleware (the ceiling), with wrk on loopback;
 4. publishes draft visits and times their messages through the real Celery worker to an
    SMTP sink (aiosmtpd), against a plain loop sending the same messages;
-5. reads the peak memory (VmHWM) of the web and Celery workers;
-and writes ``bench/results.json`` and the results table in ``bench/README.md``.
+5. reads the resident memory of the web and Celery workers before and after the load;
+6. profiles the pages that missed a throughput target (cProfile, ``bench_profile``);
+and writes ``bench/results.json`` and the results table in ``bench/README.md``, each target
+met or not met.
 
-Every address is loopback. The bench database is dropped and made again: its name must
+Every address is loopback; every load is bounded in time, and the run stops measuring pages
+once its budget is spent. The bench database is dropped and made again: its name must
 contain "bench". Options: ``python bench/run.py --help``; the Makefile passes BENCH_* variables.
 """
 
