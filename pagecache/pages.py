@@ -121,7 +121,7 @@ def _headers_only(request, entry: dict) -> HttpResponse:
     return response
 
 
-def _serve(request, entry: dict) -> HttpResponse:
+def _serve(request, entry: dict, key: str) -> HttpResponse:
     response = _headers_only(request, entry)
     if entry["csrf"]:
         token = get_token(request)  # before the tag: a browser without a secret gets one now
@@ -134,7 +134,11 @@ def _serve(request, entry: dict) -> HttpResponse:
     )
     if conditional is not response:
         return conditional
-    body = entry["body"]
+    body = entry.get("body")
+    if body is None:
+        body = store.body_of(key)
+        if body is None:  # evicted between the two reads: the view renders it
+            return None
     if token is not None:
         body = body.replace(CSRF_PLACEHOLDER.encode(), token.encode())
     if request.method == "HEAD":
@@ -203,12 +207,15 @@ def cached_page(view=None, *, unless_session: tuple[str, ...] = ()):
                 return response
             key = _key(request, "page")
             pending = uncommitted_writes(connection)  # first: in a test case it settles what is settled
-            entry, versions = store.lookup(key)
+            # A browser that holds the page asks with its validators: fetch the body only if it may be needed.
+            conditional = "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
+            entry, versions = store.lookup(key, body=not conditional and request.method == "GET")
             if entry is not None and store.current(entry, versions) and not (pending & set(entry["tables"])):
-                response = _serve(request, entry)
-                _mark_private(response)
-                response[STATUS_HEADER] = "hit"
-                return response
+                response = _serve(request, entry, key)
+                if response is not None:
+                    _mark_private(response)
+                    response[STATUS_HEADER] = "hit"
+                    return response
             session_before = _session_items(request)
             with recording() as recorded:
                 response = view(request, *args, **kwargs)

@@ -67,10 +67,11 @@ def bump(tables) -> None:
             _unsent_bumps.update(tables)
 
 
-def lookup(key: str):
+def lookup(key: str, *, body: bool = False):
     """(entry or None, {table: version}) in one round trip; (None, None) when Redis cannot answer.
 
-    Bumps this process could not make earlier are made first, in the same round trip.
+    With ``body``, the entry's ``body`` (kept under its own key, so a 304 never fetches it) comes
+    in the same round trip. Bumps this process could not make earlier are made first.
     """
     with _unsent_lock:
         unsent = set(_unsent_bumps)
@@ -80,12 +81,14 @@ def lookup(key: str):
         for table in unsent:
             pipeline.hincrby(_versions_key(), table, 1)
         pipeline.get(key)
+        if body:
+            pipeline.get(key + ":body")
         # An epoch, made when the hash is: should Redis lose the hash (eviction, flush), every
         # entry made before is stale with it, not valid again at version 0.
         pipeline.hsetnx(_versions_key(), EPOCH, os.urandom(8).hex())
         pipeline.hgetall(_versions_key())
-        answers = pipeline.execute()
-        return answers[-3], answers[-1]
+        answers = pipeline.execute()[len(unsent) :]
+        return answers[0], (answers[1] if body else None), answers[-1]
 
     answer = _redis(None, read)
     if answer is None:
@@ -93,10 +96,19 @@ def lookup(key: str):
     if unsent:
         with _unsent_lock:
             _unsent_bumps.difference_update(unsent)
-    raw, versions = answer
+    raw, raw_body, versions = answer
     versions = {table.decode(): version.decode() for table, version in versions.items()}
     entry = pickle.loads(raw) if raw else None  # noqa: S301 - written by store() below
+    if entry is not None and body:
+        if raw_body is None:
+            return None, versions  # the body was evicted: as good as no entry
+        entry["body"] = raw_body
     return entry, versions
+
+
+def body_of(key: str) -> bytes | None:
+    """An entry's body alone (after a lookup without it, when a 304 was not enough)."""
+    return _redis(None, lambda client: client.get(key + ":body"))
 
 
 def current(entry: dict, versions: dict) -> bool:
@@ -112,9 +124,20 @@ def versions_of(tables, versions: dict) -> dict:
 
 
 def store(key: str, entry: dict) -> None:
+    """Keep an entry; a ``body`` goes under its own key beside it."""
     timeout = getattr(settings, "PAGECACHE_TIMEOUT", 3600)
+    entry = dict(entry)
+    body = entry.pop("body", None)
     data = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
-    _redis(None, lambda client: client.set(key, data, ex=timeout))
+
+    def write(client):
+        pipeline = client.pipeline(transaction=False)
+        pipeline.set(key, data, ex=timeout)
+        if body is not None:
+            pipeline.set(key + ":body", body, ex=timeout)
+        pipeline.execute()
+
+    _redis(None, write)
 
 
 def clear() -> int:
