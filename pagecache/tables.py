@@ -144,3 +144,8 @@ def install(sender=None, connection=None, **kwargs) -> None:
     """Watch every statement of ``connection`` (on ``connection_created``; once per connection object)."""
     if _execute not in connection.execute_wrappers:
         connection.execute_wrappers.append(_execute)
+
+
+def without_version_bumps(callbacks: list) -> list:
+    """On-commit callbacks (``captureOnCommitCallbacks``) other than the page cache's version bumps."""
+    return [callback for callback in callbacks if not isinstance(callback, _Bump)]
