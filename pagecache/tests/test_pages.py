@@ -37,7 +37,7 @@ def groups_noting_in_session(request):
 
 @cached_page
 def groups_counting_visits(request):
-    Group.objects.get_or_create(name="Visitors")
+    Group.objects.filter(name="Visitors").update(name="Visitors")  # a write on every request
     return HttpResponse("counted")
 
 
