@@ -8,7 +8,7 @@ MANAGE := $(PY) manage.py
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cityexchange
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: run test lint fmt worker beat bench messages install chromium khal migrate demo
+.PHONY: run test lint fmt worker beat bench messages install chromium khal wrk migrate demo
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ khal:
 	@command -v khal >/dev/null 2>&1 || { \
 		echo "Installing Debian's khal for the calendar client tests..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq khal; }
+
+# Debian's wrk drives the benchmark's load (loopback only).
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+		echo "Installing Debian's wrk for the benchmark..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 
 migrate: $(STAMP)
 	DEBUG=true $(MANAGE) migrate --noinput
@@ -68,5 +74,5 @@ messages: $(STAMP)
 
 # The benchmark (bench/README.md): drops and reloads the bench database (BENCH_DATABASE_URL, default
 # cx_bench; Redis DB 7), serves with gunicorn, drives it with wrk; writes bench/results.json and bench/README.md.
-bench: $(STAMP)
+bench: $(STAMP) wrk
 	bash bench/run.sh $(BENCH_ARGS)

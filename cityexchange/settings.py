@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "api",
     "demo",
     "health",
+    "pagecache",
 ]
 # The benchmark's app (bench/: its commands and the bare ceiling view at /bench/ceiling/) is
 # installed only while the benchmark runs (bench/run.py sets BENCH).
@@ -110,6 +111,10 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Whole pages cached in Redis under the versions of the tables they read (pagecache/); an entry
+# is right for as long as it lives, the timeout only bounds Redis's memory.
+PAGECACHE_ENABLED = env.bool("PAGECACHE_ENABLED", default=True)
+PAGECACHE_TIMEOUT = env.int("PAGECACHE_TIMEOUT", default=3600)
 
 if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
     # A database that stops answering fails a new connection in seconds instead of hanging the request.

@@ -43,6 +43,11 @@ class FailSoftRedisCache(RedisCache):
                 logger.warning("Cache unreachable, answering as empty for %.0fs: %r", RETRY_AFTER, error)
             return fallback
 
+    def fail_soft(self, fallback, function):
+        """``function(client)`` on the raw Redis client (a pipeline, a hash), under the same breaker:
+        an error or an open breaker answers ``fallback`` (``pagecache.store``)."""
+        return self._attempt(fallback, lambda backend: function(backend._cache.get_client(write=True)))
+
     def ping(self) -> bool:
         """Ask Redis directly, bypassing the fail-soft answers; raises when it is unreachable."""
         return self._cache.get_client(write=True).ping()

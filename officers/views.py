@@ -7,6 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
+from pagecache.pages import cached_page
+
 from .roles import OfficerRequiredMixin
 
 
@@ -107,6 +109,12 @@ class OfficerListView(OfficerRequiredMixin, ListView):
 
     filterset_class = None
     paginate_by = 20
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        # Every list is cached whole, under the versions of the tables it read (pagecache), and
+        # under the officer's remembered filters, which decide whether the bare list redirects.
+        return cached_page(vary_on_session=(RememberedFilters.SESSION_KEY,))(super().as_view(**initkwargs))
 
     def get_base_queryset(self):
         raise NotImplementedError

@@ -67,7 +67,8 @@ def visit_report(visit: StudyVisit, *, today: dt.date | None = None) -> VisitRep
         visit.itinerary_items.exclude(status=ItineraryItem.Status.CANCELLED)
         .select_related("city")
         .prefetch_related(
-            "host_organisations",
+            # The report names each host's city: fetched with the hosts, not one query per host.
+            Prefetch("host_organisations", queryset=Organisation.objects.select_related("city")),
             "themes",
             Prefetch("notes", queryset=ItemNote.objects.select_related("author").order_by("created_at", "pk")),
         )

@@ -18,6 +18,7 @@ from officers.forms import MergeForm, add_service_errors
 from officers.merge import is_referenced
 from officers.roles import officer_required
 from officers.views import OfficerListView, form_page, query_id
+from pagecache.pages import cached_page
 
 from . import services
 from .filters import CityFilter, NetworkMembershipFilter, OrganisationFilter
@@ -33,6 +34,7 @@ class CityListView(OfficerListView):
         return City.objects.annotate(organisation_count=Count("organisations", distinct=True)).order_by("name")
 
 
+@cached_page
 @officer_required
 def city_detail(request, pk: int):
     city = get_object_or_404(City, pk=pk)
@@ -74,6 +76,7 @@ class OrganisationListView(OfficerListView):
         return Organisation.objects.select_related("city", "parent").order_by("name")
 
 
+@cached_page
 @officer_required
 def organisation_detail(request, pk: int):
     organisation = get_object_or_404(

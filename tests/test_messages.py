@@ -12,6 +12,7 @@ from notifications.models import Notification
 from outcomes.models import FollowUp
 from outcomes.services import follow_up_reminders_queue, scheduled_messages_queue
 from outcomes.tests.factories import FollowUpFactory
+from pagecache.tables import without_version_bumps
 from partners.tests.factories import CityFactory
 from visits.models import ItineraryChange, ItineraryItem, StudyVisit
 from visits.services import (
@@ -86,7 +87,7 @@ def test_visit_publish_queues_the_itinerary_to_confirmed_members_with_an_email(
         ("camille@example.org", "itinerary_published", "queued"),
         ("jordan@example.org", "itinerary_published", "queued"),
     ]
-    assert len(callbacks) == 2
+    assert len(without_version_bumps(callbacks)) == 2
     assert all(row.about == world["visit"] for row in rows)
 
 
@@ -223,7 +224,7 @@ def test_itinerary_digests_wait_for_quiet_then_send_one_per_member(
     assert itinerary_digests_queue(now=last_change + dt.timedelta(minutes=10)) == 0
 
     camille, jordan = _rows("itinerary_digest")
-    assert len(callbacks) == 2
+    assert len(without_version_bumps(callbacks)) == 2
     assert (
         "Moved: Welcome at City Hall · Liège · Mon 4 Nov 10:00–11:00 CET → Mon 4 Nov 10:10–11:00 CET"
         in jordan.body_text

@@ -6,6 +6,7 @@ from django.urls import reverse
 from delegations.tests.factories import ParticipantFactory
 from notifications.models import BouncedAddress, Notification
 from notifications.services import notification_queue
+from pagecache.tables import without_version_bumps
 from visits.tests.factories import ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,4 +54,4 @@ def test_queue_to_a_bounced_address_writes_a_failed_row_and_sends_nothing(django
 
     assert (bounced.status, corrected.status) == ("failed", "queued")
     assert "550 5.1.1 No such mailbox here" in bounced.last_error
-    assert len(callbacks) == 1
+    assert len(without_version_bumps(callbacks)) == 1

@@ -11,6 +11,7 @@ from delegations.models import DelegationMember, Invitation
 from delegations.services import delegation_member_invite
 from delegations.tests.factories import DelegationMemberFactory, ParticipantFactory
 from notifications.models import Notification
+from pagecache.tables import without_version_bumps
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ def test_invite_writes_one_email_in_the_participants_language(member, officer, d
     )
     assert "/fr/my/invitation/" in notification.body_text
     assert _link(notification) in notification.body_html
-    assert len(callbacks) == 1
+    assert len(without_version_bumps(callbacks)) == 1
     member.refresh_from_db()
     assert member.invited_at == invitation.created_at
 

@@ -19,6 +19,7 @@ from officers.history import history_entries
 from officers.merge import is_referenced
 from officers.roles import officer_required
 from officers.views import OfficerListView, form_page
+from pagecache.pages import cached_page
 
 from .. import services
 from ..filters import DelegationFilter, ParticipantFilter
@@ -35,6 +36,7 @@ class ParticipantListView(OfficerListView):
         return participants_for_officer(self.request.user).order_by("last_name", "first_name", "pk")
 
 
+@cached_page
 @officer_required
 def participant_detail(request, pk: int):
     participant = get_object_or_404(participants_for_officer(request.user), pk=pk)
@@ -142,6 +144,7 @@ def _delegation_page(request, delegation, *, add_form=None, status=200):
     return render(request, "delegations/delegation_detail.html", context, status=status)
 
 
+@cached_page
 @officer_required
 def delegation_detail(request, pk: int):
     delegation = get_object_or_404(delegations_for_officer(request.user).prefetch_related("home_cities"), pk=pk)

@@ -17,6 +17,7 @@ from notifications.services import (
     notification_resend,
     notification_sweep,
 )
+from pagecache.tables import without_version_bumps
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,7 @@ def test_notification_queue_writes_a_row_and_hands_it_over_after_commit(django_c
         notification, created = _queue()
 
     notification.refresh_from_db()
-    assert (created, len(callbacks), notification.status) == (True, 1, Status.SENT)
+    assert (created, len(without_version_bumps(callbacks)), notification.status) == (True, 1, Status.SENT)
     assert [message.to for message in mail.outbox] == [['"Ana Example" <ana@example.org>']]
 
 
@@ -141,7 +142,8 @@ def test_notification_resend_queues_a_linked_copy_after_commit(django_capture_on
     with django_capture_on_commit_callbacks() as callbacks:
         copy = notification_resend(original, by=user)
 
-    assert (copy.resend_of, copy.status, copy.subject, len(callbacks)) == (original, Status.QUEUED, "Hello", 1)
+    queued = len(without_version_bumps(callbacks))
+    assert (copy.resend_of, copy.status, copy.subject, queued) == (original, Status.QUEUED, "Hello", 1)
     assert copy.key.startswith(f"resend:{original.pk}:")
 
 

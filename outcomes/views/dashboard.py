@@ -6,12 +6,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from officers.roles import is_officer
+from pagecache.pages import cached_page
 from visits.selectors import current_visits_for_officer
 
 from ..forms import ProgrammeScopeForm
 from ..selectors import open_follow_ups_for_officer, recent_changes_for_officer
 
 
+@cached_page
 @login_required
 def home(request):
     """The officer's dashboard; a delegate goes to their own visits."""

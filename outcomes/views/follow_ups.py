@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from officers.history import history_entries
 from officers.roles import officer_required
 from officers.views import RememberedFilters, form_page, query_id, styled_filterset
+from pagecache.pages import cached_page
 
 from .. import services
 from ..filters import FollowUpFilter
@@ -18,6 +19,7 @@ from ..models import FollowUp
 from ..selectors import follow_ups_for_officer
 
 
+@cached_page(vary_on_session=(RememberedFilters.SESSION_KEY,))
 @officer_required
 def follow_up_board(request):
     """Follow-ups in one column per status, filtered (and the filters remembered) like any list."""

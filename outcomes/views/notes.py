@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from officers.forms import add_service_errors
+from pagecache.pages import cached_page
 from visits.models import ItineraryItem
 from visits.selectors import visits_for_delegate, visits_for_officer
 
@@ -36,6 +37,7 @@ def _may_edit(request, role: str, obj) -> bool:
     return role == OFFICER or obj.author_id == request.user.pk
 
 
+@cached_page
 @login_required
 def visit_notes(request, pk: int, role: str = OFFICER):
     visit = _visit_in_reach(request, pk, role)

@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 
+from pagecache.pages import cached_page
 from visits.selectors import is_officer, visits_for_officer
 
 from ..charts import dashboard_for_officer
@@ -12,6 +13,7 @@ from ..forms import ChartsScopeForm
 from ..reports import visit_report, visit_report_pdf
 
 
+@cached_page
 @login_required
 def report_page(request, pk: int):
     visit = get_object_or_404(visits_for_officer(request.user), pk=pk)
@@ -19,6 +21,7 @@ def report_page(request, pk: int):
     return render(request, "outcomes/report/report.html", {"report": report, "visit": report.visit})
 
 
+@cached_page
 @login_required
 def report_pdf(request, pk: int):
     visit = get_object_or_404(visits_for_officer(request.user), pk=pk)
@@ -29,6 +32,7 @@ def report_pdf(request, pk: int):
     return response
 
 
+@cached_page
 @login_required
 def charts_dashboard(request):
     if not is_officer(request.user):

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from delegations.models import DelegationMember, Invitation
 from delegations.services import delegation_member_invite, invitation_state
 from officers.forms import add_service_errors
+from pagecache.pages import cached_page
 from visits.models import StudyVisit
 from visits.selectors import programmes_for_officer, visits_for_officer
 
@@ -42,6 +43,7 @@ def _visit_member(visit: StudyVisit, member_pk: int) -> DelegationMember:
     )
 
 
+@cached_page(unless_session=(OFFICER_NEW_FEED_LINK_SESSION_KEY,))
 @login_required
 def visit_delegates(request, pk: int):
     visit = _officer_visit(request, pk)

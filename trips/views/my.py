@@ -36,6 +36,7 @@ from delegations.services import InvitationState, invitation_for_token, invitati
 from delegations.services import invitation_accept as invitation_accept_service
 from delegations.tokens import unsubscribe_token_read
 from officers.forms import add_service_errors
+from pagecache.pages import cached_page
 from visits.models import ItineraryItem, StudyVisit, TravelLeg, VisitStop
 from visits.pagecache import cached_fragment, fragment_key
 from visits.pdf import pdf_from_template
@@ -81,6 +82,7 @@ def _delegate_visit(request, pk: int) -> tuple[StudyVisit, Participant]:
     return get_object_or_404(visits, pk=pk), participant
 
 
+@cached_page
 @login_required
 @require_GET
 @offline_copy
@@ -139,6 +141,7 @@ def itinerary_context(visit: StudyVisit, participant: Participant, *, last_seen:
     }
 
 
+@cached_page
 @login_required
 @require_GET
 @offline_copy
@@ -195,6 +198,7 @@ def _ics_response(request, body: bytes, *, filename: str, attachment: bool, lang
     return response
 
 
+@cached_page
 @login_required
 @require_safe
 def visit_ics(request, pk: int):
@@ -298,6 +302,7 @@ def _feed_body(participant: Participant) -> bytes:
     return calendar.to_ical()
 
 
+@cached_page
 @require_safe
 def feed(request, token: str):
     """The personal calendar feed: 304 from its validators alone; its body is cached under its ETag.
@@ -359,6 +364,7 @@ def mail_unsubscribe(request, token: str):
     return render(request, "trips/my/mail_unsubscribe.html", context)
 
 
+@cached_page
 @login_required
 def mail_choices(request):
     """The signed-in delegate's choice of optional mail."""
@@ -373,6 +379,7 @@ def mail_choices(request):
     return render(request, "trips/my/mail_choices.html", {"form": form})
 
 
+@cached_page(unless_session=(NEW_FEED_LINK_SESSION_KEY,))
 @login_required
 def calendar_settings(request):
     participant = _participant(request.user)
@@ -400,6 +407,7 @@ def calendar_settings(request):
     )
 
 
+@cached_page
 @login_required
 @require_GET
 @offline_copy
@@ -458,6 +466,7 @@ def own_record_edit(request, *, visit, participant, model, form_class, record_pk
     )
 
 
+@cached_page
 @login_required
 def travel_edit(request, pk: int, travel_pk: int | None = None):
     visit, participant = _delegate_visit(request, pk)
@@ -472,6 +481,7 @@ def travel_edit(request, pk: int, travel_pk: int | None = None):
     )
 
 
+@cached_page
 @login_required
 def stay_edit(request, pk: int, stay_pk: int | None = None):
     visit, participant = _delegate_visit(request, pk)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from delegations.models import Participant
 from delegations.services import participant_own_record_update
+from pagecache.pages import cached_page
 from visits.selectors import visits_for_delegate
 
 from ..forms import OwnRecordForm
@@ -28,6 +29,7 @@ def _own_participant(user) -> Participant:
     return participant
 
 
+@cached_page
 @login_required
 def profile(request):
     participant = _own_participant(request.user)

@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from notifications import views as outbox
+from pagecache.pages import cached_page
 
 from ..models import StudyVisit
 from ..selectors import digest_schedule_for_visit, visits_for_officer
@@ -25,6 +26,7 @@ def _visit(request, pk: int):
     return get_object_or_404(visits_for_officer(request.user), pk=pk)
 
 
+@cached_page
 @login_required
 def visit_outbox(request, pk: int):
     visit = _visit(request, pk)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from officers.forms import add_service_errors
 from officers.roles import officer_required
 from officers.views import OfficerListView, form_page
+from pagecache.pages import cached_page
 
 from .. import services
 from ..filters import ProgrammeFilter
@@ -29,6 +30,7 @@ class ProgrammeListView(OfficerListView):
         return programmes_for_officer(self.request.user).annotate(visit_count=Count("visits")).order_by("name")
 
 
+@cached_page
 @officer_required
 def programme_detail(request, pk: int):
     programme = get_object_or_404(

@@ -19,6 +19,7 @@ from officers.forms import add_service_errors
 from officers.history import history_entries
 from officers.roles import officer_required
 from officers.views import OfficerListView, form_page, query_id
+from pagecache.pages import cached_page
 
 from .. import services
 from ..filters import VisitFilter
@@ -212,6 +213,7 @@ def _visit_page(
     return render(request, "visits/visit_detail.html", context, status=status)
 
 
+@cached_page
 @login_required
 def visit_detail(request, pk: int):
     """The officer's visit page with its editor; a delegate of the visit is sent to their itinerary."""

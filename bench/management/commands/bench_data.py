@@ -29,6 +29,7 @@ from django.utils import timezone
 from delegations.models import Delegation, DelegationMember, Participant
 from delegations.tokens import token_hash
 from outcomes.models import FollowUp
+from pagecache.store import clear as pagecache_clear
 from partners.models import City, Organisation
 from trips.models import CalendarFeedToken
 from visits.models import ItineraryItem, Programme, StudyVisit, Theme, VisitStop
@@ -183,6 +184,8 @@ class Command(BaseCommand):
         # planner guesses, and prefetches over a million rows pick a full scan.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+        # COPY goes past Django's execute wrapper, so no table version moved: forget every cached page.
+        pagecache_clear()
         elapsed = time.monotonic() - started
         summary = ", ".join(f"{count} {name}" for name, count in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Loaded scale {scale} in {elapsed:.1f} s: {summary}."))

@@ -1,4 +1,4 @@
-"""Print the bench accounts' session cookies and the URLs the benchmark loads, as JSON.
+"""Print the bench accounts' session (and CSRF) cookies and the URLs the benchmark loads, as JSON.
 
 The sessions are made as a sign-in makes them (in the configured session store, Redis
 and the database), so a load generator can send them in a ``Cookie`` header.
@@ -8,8 +8,9 @@ import json
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils.crypto import get_random_string
 
-from ._bench import page_paths, signed_in_client
+from ._bench import page_paths, page_roles, signed_in_client
 from .bench_data import DEFAULT_FEED_TOKEN
 
 
@@ -23,5 +24,7 @@ class Command(BaseCommand):
         cookies = {}
         for role in ("officer", "delegate"):
             client = signed_in_client(role)
-            cookies[role] = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
-        self.stdout.write(json.dumps({"cookies": cookies, "paths": page_paths(feed_token)}))
+            session = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+            # A browser keeps its CSRF cookie: pages with forms are the same page (and ETag) each time.
+            cookies[role] = f"{session}; {settings.CSRF_COOKIE_NAME}={get_random_string(32)}"
+        self.stdout.write(json.dumps({"cookies": cookies, "paths": page_paths(feed_token), "roles": page_roles()}))
