@@ -161,6 +161,8 @@ def _delegation_message_role_audience_without_role():
 
 def _delegation_message_all_with_role():
     _delegation_message(audience="all", role="expert")
+
+
 def _api_token_same_name_twice():
     from api.services import api_token_create
 
