@@ -14,6 +14,10 @@ session, and no flash message was waiting. CSRF tokens in a stored page are repl
 placeholder and each request gets its own. Every cached page answers ``ETag`` and
 ``Last-Modified`` and 304 to ``If-None-Match`` / ``If-Modified-Since``; it varies on the
 cookie (the user) and the language, and tells browsers to ask again each time.
+
+A page that shows what is happening now (the delegate's "Now / Next" card) sets
+``response.page_cache_until`` to the next instant at which it would read differently; its
+entry is served only before then.
 """
 
 import hashlib
@@ -181,7 +185,13 @@ def _entry(request, response, recorded, versions: dict, previous: dict | None) -
         "csrf": has_csrf,
         "etag": hashlib.sha256(body).hexdigest()[:24],
         "last_modified": last_modified,
+        "until": until.timestamp() if (until := getattr(response, "page_cache_until", None)) else None,
     }
+
+
+def _in_time(entry: dict) -> bool:
+    """Before the instant the page said it would read differently (``page_cache_until``), if any."""
+    return entry.get("until") is None or time.time() < entry["until"]
 
 
 def _mark_private(response) -> None:
@@ -212,7 +222,12 @@ def cached_page(view=None, *, unless_session: tuple[str, ...] = (), vary_on_sess
             # A browser that holds the page asks with its validators: fetch the body only if it may be needed.
             conditional = "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
             entry, versions = store.lookup(key, body=not conditional and request.method == "GET")
-            if entry is not None and store.current(entry, versions) and not (pending & set(entry["tables"])):
+            if (
+                entry is not None
+                and _in_time(entry)
+                and store.current(entry, versions)
+                and not (pending & set(entry["tables"]))
+            ):
                 response = _serve(request, entry, key)
                 if response is not None:
                     _mark_private(response)

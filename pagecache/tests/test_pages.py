@@ -1,5 +1,8 @@
 """What ``@cached_page`` stores and what it never stores, on plain views (no app of ours)."""
 
+import datetime as dt
+import time
+
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group
 from django.contrib.sessions.backends.db import SessionStore
@@ -81,3 +84,23 @@ def test_a_post_passes_through_untouched(rf):
     request.session = SessionStore()
 
     assert not groups(request).has_header(STATUS_HEADER)
+
+
+@cached_page
+def groups_until(request):
+    response = HttpResponse(", ".join(Group.objects.values_list("name", flat=True)))
+    response.page_cache_until = request.until
+    return response
+
+
+def test_a_page_that_reads_differently_later_is_served_only_until_then(rf, monkeypatch):
+    now = time.time()
+    requests = [_request(rf, path="/until/") for _ in range(3)]
+    for request in requests:
+        request.until = dt.datetime.fromtimestamp(now + 60, tz=dt.UTC)
+
+    first, second = groups_until(requests[0]), groups_until(requests[1])
+    monkeypatch.setattr(time, "time", lambda: now + 61)
+    later = groups_until(requests[2])
+
+    assert [first[STATUS_HEADER], second[STATUS_HEADER], later[STATUS_HEADER]] == ["stored", "hit", "stored"]
