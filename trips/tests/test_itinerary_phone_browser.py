@@ -138,6 +138,14 @@ def test_the_first_entry_leads_the_first_screen(live_server, demo_visit, chromiu
         # Was 687 px (786 px in French), below six buttons; now under the title and one menu.
         assert box["y"] + box["height"] < 420, box
         _no_sideways_scrolling(page)
+
+        page.set_viewport_size({"width": 1280, "height": 800})  # and still fine on a laptop
+        page.reload()
+        box = page.locator(".itinerary-day .local-time").first.bounding_box()
+        page.screenshot(path=str(OUTPUT / f"delegate-itinerary-first-screen-{language}-1280.png"))
+
+        assert box["y"] + box["height"] < 400, box
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     finally:
         context.close()
 
