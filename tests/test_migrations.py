@@ -40,6 +40,9 @@ PREFIX = f"cx_migr_{os.getpid()}"
 OLD_STATE = ("visits", "0004_itinerary_change")
 
 # Model name -> the app that owns it after the restructure (the migrations' MODELS lists).
+# Columns that migrations after the move added to the moved tables.
+COLUMNS_ADDED_AFTER_THE_MOVE = ["changes_first_seen"]
+
 NEW_APP = {
     **dict.fromkeys(
         [
@@ -259,9 +262,12 @@ def _snapshot(name: str, *, new: bool) -> dict:
     tables = {}
     for old_table, new_table in TABLES.items():
         table = new_table if new else old_table
+        # Columns added after the move hold their defaults: each row is compared on the columns it had.
         tables[old_table] = _query(
             name,
-            f"SELECT count(*), md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM {table} t",  # noqa: S608
+            "SELECT count(*), md5(coalesce(string_agg(r, E'\\n' ORDER BY r), '')) "  # noqa: S608 - our table names
+            f"FROM (SELECT (to_jsonb(t) - %s::text[])::text AS r FROM {table} t) rows",
+            [COLUMNS_ADDED_AFTER_THE_MOVE],
         )[0]
     moved = list(NEW_APP)
     return {
