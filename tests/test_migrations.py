@@ -40,6 +40,7 @@ PREFIX = f"cx_migr_{os.getpid()}"
 OLD_STATE = ("visits", "0004_itinerary_change")
 
 # Model name -> the app that owns it after the restructure (the migrations' MODELS lists).
+
 NEW_APP = {
     **dict.fromkeys(
         [
@@ -81,6 +82,7 @@ ADDED_LATER = {
     "visits_historicalpersonaltravel": {"sequence"},
     "visits_accommodation": {"sequence"},
     "visits_historicalaccommodation": {"sequence"},
+    "visits_itinerarylastseen": {"changes_first_seen"},
 }
 
 SEED = """

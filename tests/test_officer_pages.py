@@ -1,6 +1,7 @@
 """Officer pages: who may open each one, what a form says when input is wrong, and query counts."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -722,3 +723,43 @@ def test_list_filter_with_bad_value_says_why(client, world):
 
     assert response.status_code == 200
     assert response.context["filter"].errors == {"year": ["Enter a number."]}
+
+
+def test_item_host_contact_is_saved_and_shown_with_whom_it_is_shared(client, world):
+    client.force_login(world.officer)
+    contact = {"host_contact_role": "Community liaison", "host_contact_phone": "+1 (615) 555-0100"}
+
+    client.post(
+        reverse("visits:item_create", args=[world.visit.pk]),
+        _item_data(world, host_contact_shared="on", **contact),
+    )
+    client.post(
+        reverse("visits:item_create", args=[world.visit.pk]),
+        _item_data(world, title="Private briefing", host_contact="Sgt. Hidden", **contact),
+    )
+    content = client.get(reverse("visits:visit_detail", args=[world.visit.pk])).content.decode()
+
+    shared = world.visit.itinerary_items.get(title="Community policing")
+    assert (shared.host_contact, shared.host_contact_role, shared.host_contact_phone, shared.host_contact_shared) == (
+        "Lt. Sample",
+        "Community liaison",
+        "+1 (615) 555-0100",
+        True,
+    )
+    assert world.visit.itinerary_items.get(title="Private briefing").host_contact_shared is False
+    assert re.findall(r'class="badge [^"]+ host-contact-(shared|private)"', content) == ["shared", "private"]
+    assert content.count('href="tel:+16155550100"') == 2
+
+
+def test_item_host_contact_phone_must_be_a_number(client, world):
+    client.force_login(world.officer)
+
+    response = client.post(
+        reverse("visits:item_create", args=[world.visit.pk]), _item_data(world, host_contact_phone="call the desk")
+    )
+
+    assert response.status_code == 400
+    assert response.context["item_form"].errors["host_contact_phone"] == [
+        "Enter a phone number with digits, spaces, dashes or brackets, e.g. +1 615 555 0100."
+    ]
+    assert not world.visit.itinerary_items.filter(title="Community policing").exists()

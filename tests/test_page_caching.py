@@ -146,7 +146,7 @@ def test_itinerary_shows_a_renamed_item_at_once(client, delegate):
     content = client.get(reverse("my:itinerary", args=[visit.pk])).content.decode()
 
     assert "Renamed meeting" in content
-    assert "One item changed since you last looked." in content
+    assert "One entry changed since " in content
 
 
 def test_feed_served_again_costs_no_query_and_follows_changes(client, delegate, django_assert_num_queries):

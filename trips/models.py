@@ -62,6 +62,9 @@ class ItineraryLastSeen(models.Model):
         Participant, verbose_name=_("participant"), on_delete=models.CASCADE, related_name="itineraries_seen"
     )
     seen_at = models.DateTimeField(_("last seen"))
+    # When the participant first saw each change (``visits.ItineraryChange`` id -> ISO time):
+    # a change stays marked for ``CHANGE_MARK_HOURS`` after that, not only until the next look.
+    changes_first_seen = models.JSONField(_("changes first seen"), default=dict, blank=True, db_default={})
 
     class Meta:
         db_table = "visits_itinerarylastseen"

@@ -8,6 +8,7 @@ from django.db.models import (
     Count,
     Max,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
 )
@@ -17,7 +18,7 @@ from delegations.models import DelegationMember, Participant
 from delegations.tokens import token_hash
 from notifications.selectors import address_bounces
 from partners.models import City
-from visits.models import ItineraryItem, StudyVisit, TravelLeg
+from visits.models import ItineraryChange, ItineraryItem, StudyVisit, TravelLeg
 from visits.selectors import itinerary_for_visit, legs_for_visit, per_visit, with_itinerary_stamps
 
 from .models import (
@@ -121,13 +122,51 @@ def feed_link_for_token(token: str) -> CalendarFeedToken | None:
 def with_delegate_stamps(visits: QuerySet[StudyVisit], *, participant) -> QuerySet[StudyVisit]:
     """The itinerary's stamps (``visits.selectors.with_itinerary_stamps``) plus the participant's own:
     the count and latest change of their travel and stays (``travel_count``, ``stays_latest``, ...)
-    and their last look (``last_seen_at``), in the same query."""
-    seen = ItineraryLastSeen.objects.filter(visit=OuterRef("pk"), participant=participant).values("seen_at")
-    stamps = {"last_seen_at": Subquery(seen[:1])}
+    and their last look (``last_seen_at``, ``changes_first_seen``), in the same query."""
+    seen = ItineraryLastSeen.objects.filter(visit=OuterRef("pk"), participant=participant)
+    stamps = {
+        "last_seen_at": Subquery(seen.values("seen_at")[:1]),
+        "changes_first_seen": Subquery(seen.values("changes_first_seen")[:1]),
+    }
     for name, model in (("travel", PersonalTravel), ("stays", Accommodation)):
         stamps[f"{name}_count"] = per_visit(model, Count("pk"), participant=participant)
         stamps[f"{name}_latest"] = per_visit(model, Max("updated_at"), participant=participant)
     return with_itinerary_stamps(visits).annotate(**stamps)
+
+
+# How long a change stays marked on the delegate's page after they first saw it: a traveller
+# glances at the page between meetings, reloads it on the coach, opens it the next morning;
+# two days covers that, and a change older than that is part of the programme they know.
+CHANGE_MARK_FOR = dt.timedelta(hours=48)
+
+
+def changes_still_marked(first_seen: dict, *, now: dt.datetime) -> list[int]:
+    """The ids in ``ItineraryLastSeen.changes_first_seen`` first seen less than ``CHANGE_MARK_FOR`` ago."""
+    return [
+        int(pk) for pk, (seen, _before) in first_seen.items() if now - dt.datetime.fromisoformat(seen) < CHANGE_MARK_FOR
+    ]
+
+
+def change_marks_for_look(
+    visit: StudyVisit, *, last_seen: dt.datetime | None, first_seen: dict, latest_change: dt.datetime | None, now
+) -> list[ItineraryChange]:
+    """The recorded changes (``visits.ItineraryChange``) to mark on the delegate's page now, oldest first.
+
+    Those made since their last look, and those they first saw less than ``CHANGE_MARK_FOR``
+    ago; removals are left out (the entry is gone). Nothing on a first look, and no query when
+    neither kind can exist: the page opened again with nothing new costs nothing more.
+    """
+    if last_seen is None:
+        return []
+    marked = changes_still_marked(first_seen or {}, now=now)
+    fresh = latest_change is not None and latest_change > last_seen
+    if not marked and not fresh:
+        return []
+    which = Q(pk__in=marked)
+    if fresh:
+        which |= Q(changed_at__gt=last_seen)
+    changes = ItineraryChange.objects.filter(visit=visit).filter(which).exclude(action=ItineraryChange.Action.DELETED)
+    return list(changes.order_by("changed_at", "pk"))
 
 
 @dataclass(frozen=True)

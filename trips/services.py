@@ -38,6 +38,7 @@ from .models import (
 from .selectors import (
     CheckInLinkState,
     MessageRecipient,
+    changes_still_marked,
     check_in_link_state,
     co_delegates_for_visit,
     delegation_message_audience,
@@ -73,40 +74,66 @@ LOOK_RESOLUTION = dt.timedelta(minutes=5)
 
 
 def itinerary_look_record(
-    visit: StudyVisit, *, participant: Participant, previous: dt.datetime | None, latest_change: dt.datetime | None
+    visit: StudyVisit,
+    *,
+    participant: Participant,
+    previous: dt.datetime | None,
+    latest_change: dt.datetime | None,
+    marked: list | None = None,
+    first_seen: dict | None = None,
 ) -> dt.datetime | None:
     """Record a look at the itinerary when it matters; return when the participant last looked (``previous``).
 
     ``previous`` is the stored last look, read with the visit, and ``latest_change`` the items'
     latest ``updated_at``. When no item changed since that look and it is under
     ``LOOK_RESOLUTION`` old, nothing is written: the next look marks the same items either
-    way, and the stored time stays that close to the truth.
+    way, and the stored time stays that close to the truth. ``marked`` are the changes the page
+    shows; those not in ``first_seen`` (``ItineraryLastSeen.changes_first_seen``) are recorded
+    as first seen now, with the look before, so they stay marked for ``CHANGE_MARK_FOR``.
     """
+    first_seen = first_seen or {}
+    now = timezone.now()
+    new = {str(change.pk): [now.isoformat(), previous.isoformat()] for change in marked or () if previous}
+    new = {pk: stamps for pk, stamps in new.items() if pk not in first_seen}
+    if new:
+        kept = {pk: first_seen[pk] for pk in map(str, changes_still_marked(first_seen, now=now))}
+        itinerary_seen(visit, participant=participant, changes_first_seen=kept | new)
+        return previous
     unchanged = previous is not None and (latest_change is None or latest_change <= previous)
-    if unchanged and timezone.now() - previous < LOOK_RESOLUTION:
+    if unchanged and now - previous < LOOK_RESOLUTION:
         return previous
     itinerary_seen(visit, participant=participant)
     return previous
 
 
-def itinerary_seen(visit: StudyVisit, *, participant: Participant) -> None:
-    """Record that the participant opened the visit's itinerary now (their last look)."""
+def itinerary_seen(visit: StudyVisit, *, participant: Participant, changes_first_seen: dict | None = None) -> None:
+    """Record that the participant opened the visit's itinerary now (their last look), and, when
+    given, when they first saw each change still marked."""
     now = timezone.now()
+    fields = {"seen_at": now}
+    if changes_first_seen is not None:
+        fields["changes_first_seen"] = changes_first_seen
     if connection.vendor == "postgresql":
         # One statement instead of a read and a write in a transaction: the page is opened often.
         table = connection.ops.quote_name(ItineraryLastSeen._meta.db_table)
+        columns = ", ".join(fields)
+        updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in fields)
+        values = [
+            ItineraryLastSeen._meta.get_field(name).get_db_prep_save(value, connection)
+            for name, value in fields.items()
+        ]
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} (visit_id, participant_id, seen_at) VALUES (%s, %s, %s) "  # noqa: S608
-                "ON CONFLICT (visit_id, participant_id) DO UPDATE SET seen_at = EXCLUDED.seen_at",
-                [visit.pk, participant.pk, now],
+                f"INSERT INTO {table} (visit_id, participant_id, {columns}) "  # noqa: S608 - names are ours
+                f"VALUES (%s, %s{', %s' * len(fields)}) ON CONFLICT (visit_id, participant_id) DO UPDATE SET {updates}",
+                [visit.pk, participant.pk, *values],
             )
         return
     ItineraryLastSeen.objects.bulk_create(
-        [ItineraryLastSeen(visit=visit, participant=participant, seen_at=now)],
+        [ItineraryLastSeen(visit=visit, participant=participant, **fields)],
         update_conflicts=True,
         unique_fields=["visit", "participant"],
-        update_fields=["seen_at"],
+        update_fields=list(fields),
     )
 
 

@@ -60,11 +60,132 @@ class Journey:
     notes: str = ""
     for_some: bool = False
     changed: bool = False
+    change: "ChangeMark | None" = None
+
+    @property
+    def anchor(self) -> str:
+        return f"{'leg' if self.timeline_kind == 'leg' else 'travel'}-{self.record.pk}"
 
     @property
     def arrives_another_day(self) -> bool:
         departure = self.departs_at.astimezone(zoneinfo.ZoneInfo(self.from_zone)).date()
         return self.arrives_at.astimezone(zoneinfo.ZoneInfo(self.to_zone)).date() != departure
+
+
+@dataclass
+class ChangeMark:
+    """What a changed entry was before the changes the delegate is being shown (blank: the same now)."""
+
+    added: bool = False
+    old_starts_at: dt.datetime | None = None
+    old_ends_at: dt.datetime | None = None
+    old_zone: str = ""
+    old_end_zone: str = ""
+    old_title: str = ""
+    old_city: str = ""
+    old_venue: str = ""
+    old_address: str = ""
+    old_other_day: bool = False  # the old time was on another local day: it reads with its date
+
+    @property
+    def moved(self) -> bool:
+        return self.old_starts_at is not None
+
+    @property
+    def start_format(self) -> str:
+        return "D j M H:i T" if self.old_other_day else "H:i T"
+
+
+def change_mark(changes, *, title: str, starts_at, ends_at, zone: str, city: str, venue: str, address: str = ""):
+    """The mark of one entry from its recorded changes (``visits.ItineraryChange``, oldest first).
+
+    The oldest change holds what the delegate knew before: its old values, where they differ
+    from the entry's now, are shown struck through. An entry first added among them is new.
+    """
+    first = changes[0]
+    if first.action == first.Action.ADDED:
+        return ChangeMark(added=True)
+    moved = (first.old_starts_at, first.old_ends_at) != (starts_at, ends_at) and first.old_starts_at is not None
+    old_zone = first.old_timezone or zone
+    other_day = moved and (
+        first.old_starts_at.astimezone(zoneinfo.ZoneInfo(old_zone)).date()
+        != starts_at.astimezone(zoneinfo.ZoneInfo(zone)).date()
+    )
+    return ChangeMark(
+        old_other_day=other_day,
+        old_starts_at=first.old_starts_at if moved else None,
+        old_ends_at=first.old_ends_at if moved else None,
+        old_zone=old_zone,
+        old_end_zone=first.old_end_timezone or old_zone,
+        old_title=first.old_title if first.old_title and first.old_title != title else "",
+        old_city=first.old_city_name if first.old_city_name and first.old_city_name != city else "",
+        old_venue=first.old_venue if first.old_venue != venue else "",
+        old_address=first.old_address if first.old_address and first.old_address != address else "",
+    )
+
+
+@dataclass(frozen=True)
+class AgendaEntry:
+    """A timed entry, small enough to keep with the cached page: what the Now / Next card shows."""
+
+    anchor: str
+    title: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    zone: str
+    end_zone: str
+    place: str
+    address: str
+    city: str
+
+
+def agenda(days) -> list[AgendaEntry]:
+    """The timeline's items and journeys that happen (not cancelled), in order of start."""
+    entries = []
+    for _day, day_entries in days:
+        for entry in day_entries:
+            if getattr(entry, "status", "") == "cancelled" or entry.timeline_kind not in ("item", "leg", "own_travel"):
+                continue
+            if entry.timeline_kind == "item":
+                place = " · ".join(part for part in (entry.city.name, entry.venue) if part)
+                entries.append(
+                    AgendaEntry(
+                        anchor=f"item-{entry.pk}",
+                        title=entry.title,
+                        starts_at=entry.starts_at,
+                        ends_at=entry.ends_at,
+                        zone=entry.city.timezone,
+                        end_zone=entry.city.timezone,
+                        place=place,
+                        address=entry.address,
+                        city=entry.city.name,
+                    )
+                )
+            else:
+                entries.append(
+                    AgendaEntry(
+                        anchor=entry.anchor,
+                        title=f"{entry.mode} · {entry.from_name} → {entry.to_name}",
+                        starts_at=entry.departs_at,
+                        ends_at=entry.arrives_at,
+                        zone=entry.from_zone,
+                        end_zone=entry.to_zone,
+                        place=" · ".join(part for part in (entry.from_name, entry.from_place) if part),
+                        address=entry.from_place,
+                        city=entry.from_name,
+                    )
+                )
+    return sorted(entries, key=lambda entry: entry.starts_at)
+
+
+def now_and_next(entries: list[AgendaEntry], now: dt.datetime) -> tuple[AgendaEntry | None, AgendaEntry | None]:
+    """The entry under way at ``now`` (the latest started, if several) and the first one after it."""
+    current = None
+    for entry in entries:
+        if entry.starts_at <= now < entry.ends_at:
+            current = entry
+    upcoming = next((entry for entry in entries if entry.starts_at > now), None)
+    return current, upcoming
 
 
 @dataclass

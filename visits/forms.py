@@ -4,6 +4,7 @@ Forms validate and lay themselves out; the views hand ``cleaned_data`` to a serv
 """
 
 import datetime as dt
+import re
 
 from crispy_forms.layout import Column, Row
 from django import forms
@@ -22,8 +23,8 @@ from .planner import entry_key, entry_label
 from .selectors import cities_for_visit, programmes_for_officer
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
+# A number a phone can dial: an optional +, then digits with the usual separators, 3 digits at least.
+PHONE_NUMBER = re.compile(r"\+?(?=(?:\D*\d){3})[\d\s().\-/]+")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
@@ -263,6 +264,9 @@ class ItineraryItemForm(LocalTimesErrorsMixin, forms.ModelForm):
             "address",
             "host_organisations",
             "host_contact",
+            "host_contact_role",
+            "host_contact_phone",
+            "host_contact_shared",
             "themes",
             "description",
             "notes_for_delegates",
@@ -282,6 +286,11 @@ class ItineraryItemForm(LocalTimesErrorsMixin, forms.ModelForm):
         self.fields["city"].help_text = _("Times are read in this city's local time.")
         self.fields["host_organisations"].queryset = Organisation.objects.all()
         self.fields["host_organisations"].widget.attrs["size"] = 6
+        self.fields["host_contact"].label = _("Host contact's name")
+        self.fields["host_contact_phone"].widget.input_type = "tel"
+        self.fields["host_contact_shared"].help_text = _(
+            "Delegates see the contact's name, role and phone on their itinerary and its PDF only when this is ticked."
+        )
         if self.instance.pk and not self.is_bound:
             start, end = self.instance.local_start, self.instance.local_end
             self.initial.update({"day": start.date(), "start_time": start.time(), "end_time": end.time()})
@@ -303,10 +312,20 @@ class ItineraryItemForm(LocalTimesErrorsMixin, forms.ModelForm):
             Row(Column("start_occurrence", css_class="col-sm-6"), Column("end_occurrence", css_class="col-sm-6")),
             Row(Column("venue", css_class="col-md-6"), Column("address", css_class="col-md-6")),
             Row(Column("host_organisations", css_class="col-md-6"), Column("host_contact", css_class="col-md-6")),
+            Row(Column("host_contact_role", css_class="col-md-6"), Column("host_contact_phone", css_class="col-md-6")),
+            "host_contact_shared",
             "themes",
             "description",
             "notes_for_delegates",
         )
+
+    def clean_host_contact_phone(self):
+        phone = self.cleaned_data["host_contact_phone"].strip()
+        if phone and not PHONE_NUMBER.fullmatch(phone):
+            raise forms.ValidationError(
+                _("Enter a phone number with digits, spaces, dashes or brackets, e.g. +1 615 555 0100.")
+            )
+        return phone
 
     def clean(self):
         cleaned = super().clean()

@@ -229,7 +229,7 @@ def test_itinerary_marks_items_changed_since_the_delegate_last_looked(signed_in,
 
     changed = re.findall(r'item-changed">.*?<div class="fw-semibold">([^<]+)<', response.content.decode(), re.S)
     assert changed == ["Moved meeting"]
-    assert "One item changed since you last looked." in response.content.decode()
+    assert "One entry changed since " in response.content.decode()
 
 
 def test_itinerary_marks_nothing_on_the_first_look(signed_in, visit):

@@ -6,6 +6,7 @@ or feed answers 404.
 
 import datetime as dt
 import hashlib
+import zoneinfo
 
 from django.conf import settings
 from django.contrib import messages
@@ -37,7 +38,7 @@ from delegations.services import invitation_accept as invitation_accept_service
 from delegations.tokens import unsubscribe_token_read
 from officers.forms import add_service_errors
 from pagecache.pages import cached_page
-from visits.models import ItineraryItem, StudyVisit, TravelLeg, VisitStop
+from visits.models import ItineraryChange, ItineraryItem, StudyVisit, TravelLeg, VisitStop
 from visits.pagecache import cached_fragment, fragment_key
 from visits.pdf import pdf_from_template
 from visits.selectors import itinerary_for_visit, legs_for_participant, visits_for_delegate
@@ -47,7 +48,9 @@ from ..forms import AccommodationForm, InvitationPasswordForm, MailChoicesForm, 
 from ..models import Accommodation, CalendarFeedToken, PersonalTravel
 from ..offline import offline_copy
 from ..selectors import (
+    CHANGE_MARK_FOR,
     accommodations_for,
+    change_marks_for_look,
     co_delegates_for_visit,
     feed_link_for_token,
     personal_travel_for,
@@ -63,7 +66,7 @@ from ..services import (
     personal_travel_delete,
     personal_travel_save,
 )
-from ..timeline import timeline_days
+from ..timeline import AgendaEntry, agenda, change_mark, now_and_next, timeline_days
 
 NEW_FEED_LINK_SESSION_KEY = "my:new_feed_link"
 
@@ -97,10 +100,27 @@ def visit_list(request):
     return render(request, "trips/my/visit_list.html", context)
 
 
-def itinerary_body_context(visit: StudyVisit, participant: Participant, *, last_seen: dt.datetime | None) -> dict:
+def _now() -> dt.datetime:
+    """The moment the Now / Next card is about (a function of its own, so a browser test can pin it)."""
+    return timezone.now()
+
+
+def _marks_by_entry(changes) -> dict[tuple[str, int], list]:
+    marks: dict[tuple[str, int], list] = {}
+    for change in changes:
+        marks.setdefault((change.subject, change.item_pk), []).append(change)
+    return marks
+
+
+def itinerary_body_context(
+    visit: StudyVisit, participant: Participant, *, last_seen: dt.datetime | None, changes=()
+) -> dict:
     """One timeline by local day (``trips.timeline``): items (marked when changed since
-    ``last_seen``), the group legs the person travels on, their own travel and their hotel."""
+    ``last_seen``, with what they were when ``changes`` recorded it), the group legs the person
+    travels on, their own travel and their hotel; the changed entries' anchors and the agenda
+    that the Now / Next card reads."""
     home_zone = participant.home_zone
+    marks = _marks_by_entry(changes)
     items = list(itinerary_for_visit(visit))
     for item in items:
         local_offset = item.local_start.utcoffset()
@@ -109,7 +129,20 @@ def itinerary_body_context(visit: StudyVisit, participant: Participant, *, last_
         item.home_day_shift = (
             (item.starts_at.astimezone(home_zone).date() - item.local_start.date()).days if item.home_differs else 0
         )
-        item.changed = last_seen is not None and item.updated_at > last_seen
+        item.anchor = f"item-{item.pk}"
+        recorded = marks.get((ItineraryChange.Subject.ITEM, item.pk))
+        item.change = recorded and change_mark(
+            recorded,
+            title=item.title,
+            starts_at=item.starts_at,
+            ends_at=item.ends_at,
+            zone=item.city.timezone,
+            city=item.city.name,
+            venue=item.venue,
+            address=item.address,
+        )
+        item.changed = bool(item.change) or (last_seen is not None and item.updated_at > last_seen)
+        item.show_host_contact = item.host_contact_shared and bool(item.host_contact or item.host_contact_phone)
     legs = list(legs_for_participant([visit.pk], participant))
     travel = list(personal_travel_for(visit, participant))
     stays = list(accommodations_for(visit, participant))
@@ -119,13 +152,36 @@ def itinerary_body_context(visit: StudyVisit, participant: Participant, *, last_
         stay.off_visit_city = bool(host_cities) and stay.city_id not in host_cities
         stay.off_visit_dates = stay.check_in > visit.ends_on or stay.check_out < visit.starts_on
     days = timeline_days(items, legs, travel, stays, last_seen=last_seen)
+    changed_entries = []
+    for day, entries in days:
+        for entry in entries:
+            if entry.timeline_kind == "leg" and (recorded := marks.get((ItineraryChange.Subject.LEG, entry.record.pk))):
+                leg = entry.record
+                entry.change = change_mark(
+                    recorded,
+                    title=leg.title,
+                    starts_at=leg.departs_at,
+                    ends_at=leg.arrives_at,
+                    zone=leg.from_city.timezone,
+                    city=leg.from_city.name,
+                    venue=leg.from_place,
+                )
+                entry.changed = True
+            if getattr(entry, "changed", False):
+                title = (
+                    entry.title
+                    if entry.timeline_kind == "item"
+                    else f"{entry.mode} · {entry.from_name} → {entry.to_name}"
+                )
+                changed_entries.append({"anchor": entry.anchor, "day": day, "title": title})
     return {
         "visit": visit,
         "participant": participant,
         "home_zone": home_zone.key if home_zone else "",
         "days": days,
-        "changed_count": sum(item.changed for item in items)
-        + sum(last_seen is not None and leg.updated_at > last_seen for leg in legs),
+        "changed_count": len(changed_entries),
+        "changed_entries": changed_entries,
+        "agenda": agenda(days),
         "travel": travel,
         "accommodations": stays,
     }
@@ -141,12 +197,52 @@ def itinerary_context(visit: StudyVisit, participant: Participant, *, last_seen:
     }
 
 
+def _changed_since(changes, first_seen: dict, *, last_seen: dt.datetime | None) -> dt.datetime | None:
+    """The look before the oldest change shown: each was first seen after the look recorded with
+    it (``ItineraryLastSeen.changes_first_seen``), or, if new on this look, after ``last_seen``."""
+    looks = [
+        dt.datetime.fromisoformat(first_seen[str(change.pk)][1]) if str(change.pk) in first_seen else last_seen
+        for change in changes
+    ]
+    return min((look for look in looks if look), default=last_seen)
+
+
+def _page_zone(visit: StudyVisit, entry: AgendaEntry | None) -> str:
+    """The zone the page's own times read in: the current or next entry's, else the first host city's."""
+    if entry is not None:
+        return entry.zone
+    stops = list(visit.stops.all())
+    return stops[0].city.timezone if stops else "UTC"
+
+
+def _reads_differently_at(entries, first_seen: dict, *, now: dt.datetime, zone: str) -> dt.datetime:
+    """The next instant the page reads differently with nothing edited: an entry starts or ends
+    (the Now / Next card), comes within the card's 24 hours, a change mark's two days run out, or
+    the day turns where the page's times read (the jump to today)."""
+    instants = [instant for entry in entries for instant in (entry.starts_at, entry.ends_at)]
+    instants += [entry.starts_at - dt.timedelta(hours=24) for entry in entries]
+    instants += [dt.datetime.fromisoformat(seen) + CHANGE_MARK_FOR for seen, _before in first_seen.values()]
+    local_zone = zoneinfo.ZoneInfo(zone)
+    tomorrow = now.astimezone(local_zone).date() + dt.timedelta(days=1)
+    instants.append(dt.datetime.combine(tomorrow, dt.time(), tzinfo=local_zone))
+    return min(instant for instant in instants if instant > now)
+
+
+def _day_to_jump_to(visit: StudyVisit, days: list[dt.date], now: dt.datetime, zone: str) -> dt.date | None:
+    """Today, or the next day with entries, while the visit spans today in ``zone``."""
+    today = now.astimezone(zoneinfo.ZoneInfo(zone)).date()
+    if not visit.starts_on <= today <= visit.ends_on:
+        return None
+    return next((day for day in days if day >= today), None)
+
+
 @cached_page
 @login_required
 @require_GET
 @offline_copy
 def itinerary(request, pk: int):
-    """The delegate's itinerary. Its body (travel, stays, items by day) is cached under the itinerary's version."""
+    """The delegate's itinerary. Its body (travel, stays, items by day) is cached under the itinerary's version;
+    the Now / Next card, the jump to today and the changes banner are worked out on each look."""
     participant = _participant(request.user)
     if participant is None:
         raise Http404
@@ -155,23 +251,48 @@ def itinerary(request, pk: int):
     )
     visit = get_object_or_404(visits, pk=pk)
     latest_change = max((stamp for stamp in (visit.items_latest, visit.legs_latest) if stamp), default=None)
+    first_seen = visit.changes_first_seen or {}
+    changes = change_marks_for_look(
+        visit,
+        last_seen=visit.last_seen_at,
+        first_seen=first_seen,
+        latest_change=latest_change,
+        now=timezone.now(),
+    )
     last_seen = itinerary_look_record(
-        visit, participant=participant, previous=visit.last_seen_at, latest_change=latest_change
+        visit,
+        participant=participant,
+        previous=visit.last_seen_at,
+        latest_change=latest_change,
+        marked=changes,
+        first_seen=first_seen,
     )
     # Marks depend on the last look only while something changed after it.
     unseen = last_seen is not None and latest_change is not None and latest_change > last_seen
     version = [visit.pk, visit.updated_at, visit.items_count, visit.items_latest, visit.legs_count, visit.legs_latest]
     version += [visit.travel_count]
     version += [visit.travel_latest, visit.stays_count, visit.stays_latest, participant.pk, participant.home_city_id]
-    version += [get_language(), last_seen if unseen else None]
+    version += [get_language(), last_seen if unseen else None, [change.pk for change in changes]]
     computed = {}
 
     def render_body() -> dict:
-        computed.update(itinerary_body_context(visit, participant, last_seen=last_seen))
+        computed.update(itinerary_body_context(visit, participant, last_seen=last_seen, changes=changes))
         html = render_to_string("trips/my/_itinerary_body.html", {**computed, "editable": True})
-        return {"html": html, "changed_count": computed["changed_count"]}
+        return {
+            "html": html,
+            "changed_count": computed["changed_count"],
+            "changed_entries": computed["changed_entries"],
+            "agenda": computed["agenda"],
+            "days": [day for day, _entries in computed["days"]],
+        }
 
     body = cached_fragment(fragment_key("itinerary", *version), render_body)
+    now = _now()
+    current, upcoming = now_and_next(body["agenda"], now)
+    page_zone = _page_zone(visit, current or upcoming)
+    # The card is for travel days: something under way, or starting within a day.
+    show_card = current is not None or (upcoming is not None and upcoming.starts_at - now < dt.timedelta(hours=24))
+    changed_since = _changed_since(changes, first_seen, last_seen=last_seen)
     participant_zone = participant.home_zone
     context = {
         **computed,
@@ -180,11 +301,20 @@ def itinerary(request, pk: int):
         "home_zone": participant_zone.key if participant_zone else "",
         "body_html": mark_safe(body["html"]),  # noqa: S308 - rendered above by our own template
         "changed_count": body["changed_count"],
+        "changed_entries": body["changed_entries"],
+        "changed_since": changed_since,
+        "now_entry": current if show_card else None,
+        "next_entry": upcoming if show_card else None,
+        "jump_to_day": _day_to_jump_to(visit, body["days"], now, page_zone),
+        "page_zone": page_zone,
         "last_seen": last_seen,
         "co_delegates": list(co_delegates_for_visit(visit)),
         "generated_at": timezone.now(),
     }
-    return render(request, "trips/my/itinerary.html", context)
+    response = render(request, "trips/my/itinerary.html", context)
+    # The page cache keeps this answer only until the card, the jump or a mark would read otherwise.
+    response.page_cache_until = _reads_differently_at(body["agenda"], first_seen, now=now, zone=page_zone)
+    return response
 
 
 def _ics_response(request, body: bytes, *, filename: str, attachment: bool, language: str) -> HttpResponse:

@@ -111,6 +111,7 @@ def item_revised(before: dict, item) -> bool:
 def _item_snapshot(item: ItineraryItem) -> dict:
     snapshot = {name: getattr(item, name) for name in _TOLD_FIELDS}
     snapshot["timezone"] = item.city.timezone
+    snapshot["city_name"] = item.city.name
     return snapshot
 
 
@@ -153,6 +154,8 @@ def change_record(item: ItineraryItem | TravelLeg, *, action: str, before: dict 
         old_ends_at=before.get("ends_at"),
         old_timezone=before.get("timezone", ""),
         old_venue=before.get("venue", ""),
+        old_city_name=before.get("city_name", ""),
+        old_address=before.get("address", ""),
         new_starts_at=None if gone else item.starts_at,
         new_ends_at=None if gone else item.ends_at,
         sequence=item.sequence + 1 if gone else item.sequence,

@@ -33,6 +33,7 @@ def _leg_snapshot(leg: TravelLeg) -> dict:
         starts_at=leg.departs_at,
         ends_at=leg.arrives_at,
         timezone=leg.from_city.timezone,
+        city_name=leg.from_city.name,
         end_timezone=leg.to_city.timezone,
         venue=leg.from_place,
         members=(leg.whole_delegation, sorted(member.pk for member in leg.members.all())),
