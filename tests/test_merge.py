@@ -253,3 +253,19 @@ def test_participant_merge_page_offers_only_people_in_reach():
     assert response.status_code == 400
     assert elsewhere.full_name not in response.content.decode()
     assert Participant.objects.filter(pk=world.member.participant_id).exists()
+
+
+def test_visit_page_after_a_city_merge_shows_the_history_of_its_items_and_legs():
+    # The older history records of the item and the leg still name the city merged away.
+    world = build_world()
+    kept = CityFactory(name="Nashville", region="Tennessee", country="US", timezone="America/Chicago")
+    client = _officer_client(world.officer)
+
+    client.post(reverse("partners:city_merge", args=[world.city.pk]), {"into": kept.pk, "confirm": "on"})
+    response = client.get(reverse("visits:visit_detail", args=[world.visit.pk]))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "(merged from Nashville (US))" in page
+    assert f"Coach Nashville → {world.leg.to_city.name}" in page
+    assert f"Coach — → {world.leg.to_city.name}" in page
