@@ -218,6 +218,10 @@ def test_merge_cities_organisations_participants_and_delete_what_nothing_uses(br
     assert list(delegation.members.values_list("participant", flat=True)) == [kept_jan.pk]
     expect(page.locator("#history")).to_contain_text("merged from Jan Peeters")
     _laptop_clean(page)
+    page.goto(f"/delegations/{delegation.pk}/")
+    expect(page.locator("main table tbody")).to_contain_text("Jan Peeters")
+    expect(page.locator("#history")).not_to_contain_text("None")
+    _laptop_clean(page)
 
     # A city nothing refers to is deleted.
     unused = CityFactory(name="Knoxville", country="US", timezone="America/New_York")
