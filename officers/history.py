@@ -56,7 +56,8 @@ def _name(record) -> str:
     if hasattr(record, "first_name") and hasattr(record, "last_name"):
         return f"{record.first_name} {record.last_name}"
     if getattr(record, "participant_id", None):
-        return str(record.participant)
+        # An older record may point at a person since merged into another (their name is gone with them).
+        return str(record.participant) if record.participant is not None else "—"
     return str(record.history_object)
 
 

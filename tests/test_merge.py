@@ -253,3 +253,37 @@ def test_participant_merge_page_offers_only_people_in_reach():
     assert response.status_code == 400
     assert elsewhere.full_name not in response.content.decode()
     assert Participant.objects.filter(pk=world.member.participant_id).exists()
+
+
+def test_visit_page_after_a_city_merge_shows_the_history_of_its_items_and_legs():
+    # The older history records of the item and the leg still name the city merged away.
+    world = build_world()
+    kept = CityFactory(name="Nashville", region="Tennessee", country="US", timezone="America/Chicago")
+    client = _officer_client(world.officer)
+
+    client.post(reverse("partners:city_merge", args=[world.city.pk]), {"into": kept.pk, "confirm": "on"})
+    response = client.get(reverse("visits:visit_detail", args=[world.visit.pk]))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "(merged from Nashville (US))" in page
+    assert f"Coach Nashville → {world.leg.to_city.name}" in page
+    assert f"Coach — → {world.leg.to_city.name}" in page
+
+
+def test_delegation_page_after_a_participant_merge_names_no_one_as_none():
+    # The roster's older history records still point at the person merged away.
+    world = build_world()
+    twice = ParticipantFactory(first_name="Jan", last_name="Peeters", email="")
+    DelegationMemberFactory(delegation=world.visit.delegation, participant=twice)
+    kept = ParticipantFactory(first_name="Jan", last_name="Peeters", created_by=world.officer)
+    client = _officer_client(world.officer)
+
+    client.post(reverse("delegations:participant_merge", args=[twice.pk]), {"into": kept.pk, "confirm": "on"})
+    response = client.get(reverse("delegations:delegation_detail", args=[world.visit.delegation.pk]))
+
+    page = " ".join(response.content.decode().split())
+    assert response.status_code == 200
+    assert "delegation member: Jan Peeters (merged from Jan Peeters)" in page
+    assert "delegation member: None" not in page
+    assert "delegation member: —" in page

@@ -416,8 +416,12 @@ class TravelLeg(TimeStampedModel):
 
     @staticmethod
     def history_label(record) -> str:
-        """The title of a historical record (its cities selected), for ``officers.history``."""
-        return f"{record.get_kind_display()} {record.from_city.name} → {record.to_city.name}"
+        """The title of a historical record (its cities selected), for ``officers.history``.
+
+        An older record may name a city since merged into another (``partners.services.city_merge``): "—".
+        """
+        cities = [city.name if city else "—" for city in (record.from_city, record.to_city)]
+        return f"{record.get_kind_display()} {cities[0]} → {cities[1]}"
 
     @property
     def local_departure(self) -> dt.datetime:

@@ -110,10 +110,14 @@ def _visit_forms(visit, stops) -> dict:
 
 
 def _item_record_zone(record):
+    """The zone of a historical record's times; UTC (labelled so) for a city since merged away or deleted."""
     if isinstance(record, ItineraryItem.history.model):
-        return record.city.zone
+        return record.city.zone if record.city else None
     if isinstance(record, TravelLeg.history.model):
-        return {"departs_at": record.from_city.zone, "arrives_at": record.to_city.zone}
+        return {
+            "departs_at": record.from_city.zone if record.from_city else None,
+            "arrives_at": record.to_city.zone if record.to_city else None,
+        }
     return None
 
 
