@@ -67,6 +67,8 @@ def participant_export_data(participant: Participant) -> dict:
             "profession": participant.profession,
             "home_city": str(participant.home_city) if participant.home_city_id else None,
             "preferred_language": participant.preferred_language,
+            "reminders_mail": participant.reminders_mail,
+            "lessons_requests_mail": participant.lessons_requests_mail,
             "login": participant.user.email if participant.user_id else None,
             "created_at": participant.created_at.isoformat(),
             "updated_at": participant.updated_at.isoformat(),

@@ -14,7 +14,7 @@ from api.models import ApiToken
 from api.services import api_token_create
 from delegations.models import DelegationMember
 from delegations.tests.factories import DelegationMemberFactory, ParticipantFactory
-from notifications.models import Notification
+from notifications.models import BouncedAddress, Notification
 from partners.tests.factories import CityFactory
 from privacy.services import participant_erase, participant_export_data, sensitive_data_purge
 from trips.models import Accommodation, DelegationMessage, PersonalTravel
@@ -296,3 +296,22 @@ def test_retention_deletes_travel_hotels_and_their_changes_only_after_the_period
         [group.pk, *ItineraryChange.objects.filter(visit=later_visit).values_list("pk", flat=True)]
     )
     assert ItineraryChange.objects.filter(visit=later_visit).count() == 1
+
+
+def test_erasure_deletes_the_bounce_record_of_their_address_only(world):
+    BouncedAddress.objects.create(email="camille@example.org", reason="550 5.1.1 <camille@example.org>: no such user")
+    kept = BouncedAddress.objects.create(email="ann@example.org", reason="550 5.1.1 no such user")
+
+    participant_erase(world["people"]["Camille"].participant, by=None)
+
+    assert list(BouncedAddress.objects.all()) == [kept]
+
+
+def test_export_holds_their_mail_choices(world):
+    camille = world["people"]["Camille"].participant
+    camille.reminders_mail = False
+    camille.save()
+
+    participant = participant_export_data(camille)["participant"]
+
+    assert (participant["reminders_mail"], participant["lessons_requests_mail"]) == (False, True)
