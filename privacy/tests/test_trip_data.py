@@ -1,5 +1,6 @@
 """The delegate's side of personal data: own travel and hotels, the digest changes that told of them,
-messages to the delegation, API tokens. Export holds them, erasure removes them (only theirs), and
+messages to the delegation, bounce records (API tokens: tests/test_erasure_api_tokens.py, as privacy and
+api never import each other). Export holds them, erasure removes them (only theirs), and
 retention deletes travel and hotels of visits that ended long ago, as it does check-ins."""
 
 import datetime as dt
@@ -10,8 +11,6 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from api.models import ApiToken
-from api.services import api_token_create
 from delegations.models import DelegationMember
 from delegations.tests.factories import DelegationMemberFactory, ParticipantFactory
 from notifications.models import BouncedAddress, Notification
@@ -235,23 +234,6 @@ def test_erasure_anonymises_their_copy_of_a_message_to_the_delegation(world):
         ("ann@example.org", "Ann Test", True),
     ]
     assert DelegationMessage.objects.get().recipient_count == 2
-
-
-def test_erasure_revokes_their_api_tokens_only(world):
-    camille_user = world["people"]["Camille"].participant.user
-    token, secret = api_token_create(camille_user, name="Spreadsheet")
-    theirs, their_secret = api_token_create(world["people"]["Ann"].participant.user, name="Spreadsheet")
-    assert Client(HTTP_AUTHORIZATION=f"Bearer {secret}").get("/api/visits/").status_code == 200
-
-    participant_erase(world["people"]["Camille"].participant, by=None)
-
-    token.refresh_from_db()
-    theirs.refresh_from_db()
-    assert token.revoked_at is not None
-    assert theirs.revoked_at is None
-    assert list(ApiToken.objects.usable()) == [theirs]
-    assert Client(HTTP_AUTHORIZATION=f"Bearer {secret}").get("/api/visits/").status_code == 401
-    assert Client(HTTP_AUTHORIZATION=f"Bearer {their_secret}").get("/api/visits/").status_code == 200
 
 
 def test_retention_deletes_travel_hotels_and_their_changes_only_after_the_period(world, settings):
