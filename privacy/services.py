@@ -119,11 +119,14 @@ def participant_export_data(participant: Participant) -> dict:
 
 
 def _own_entry_changes(member_pks: list[int]):
-    """The itinerary changes of own travel and hotels told (only) to these delegation members."""
-    told_to = Q(pk__in=[])
-    for member_pk in member_pks:
-        told_to |= Q(audience__contains=[member_pk])
-    return ItineraryChange.objects.filter(told_to, subject__in=OWN_ENTRY_SUBJECTS)
+    """The itinerary changes of own travel and hotels told (only) to these delegation members.
+
+    The audience is matched here, not with a JSON ``contains`` lookup, which SQLite (``make run``) lacks."""
+    members = set(member_pks)
+    candidates = ItineraryChange.objects.filter(
+        subject__in=OWN_ENTRY_SUBJECTS, visit__delegation__members__in=member_pks
+    ).values_list("pk", "audience")
+    return ItineraryChange.objects.filter(pk__in={pk for pk, audience in candidates if members & set(audience)})
 
 
 def _own_entries_delete(changes, **rows) -> None:
