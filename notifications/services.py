@@ -224,11 +224,13 @@ def notifications_erase_recipient(email: str) -> int:
 
     Rows still queued are cancelled first, so nothing more goes out; then the address, the
     name, the bodies, the attachments and the last server answer (which may quote the
-    address) are blanked. Kind, subject, status and dates stay, so the outbox still counts
-    what was sent. Returns how many rows were anonymised.
+    address) are blanked, and the address's bounce record (address and server answer) is
+    deleted. Kind, subject, status and dates stay, so the outbox still counts what was sent.
+    Returns how many rows were anonymised.
     """
     if not email.strip():
         return 0
+    BouncedAddress.objects.filter(email__iexact=email.strip()).delete()
     rows = Notification.objects.filter(to_email__iexact=email.strip())
     rows.filter(status=Status.QUEUED).update(status=Status.CANCELLED, next_attempt_at=None, updated_at=timezone.now())
     return rows.update(

@@ -386,7 +386,7 @@ class DelegationMessage(models.Model):
     subject_fr = models.CharField(_("subject (French)"), max_length=200, blank=True)
     body_fr = models.TextField(_("message (French)"), blank=True, max_length=10000)
     recipient_count = models.PositiveIntegerField(_("recipients"), default=0)
-    # Members not written to, each {"name", "email", "reason"}: no address, or one that bounced.
+    # Members not written to, each {"participant" (id), "name", "email", "reason"}: no address, or one that bounced.
     skipped = models.JSONField(_("skipped"), default=list, blank=True)
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 

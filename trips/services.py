@@ -473,7 +473,13 @@ def delegation_message_send(
         raise ValidationError(_("Nobody with a working email address is among the chosen delegates."))
     message.recipient_count = len(plan.recipients)
     message.skipped = [
-        {"name": r.participant.full_name, "email": r.participant.email, "reason": str(r.skipped)} for r in plan.skipped
+        {
+            "participant": r.participant.pk,  # so that erasure finds them (privacy.services.participant_erase)
+            "name": r.participant.full_name,
+            "email": r.participant.email,
+            "reason": str(r.skipped),
+        }
+        for r in plan.skipped
     ]
     message.full_clean()
     message.save()

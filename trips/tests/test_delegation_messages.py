@@ -134,7 +134,14 @@ def test_send_writes_one_row_per_recipient_in_their_language_and_a_record(world)
     assert (record.by, record.recipient_count, record.skipped) == (
         world["officer"],
         3,
-        [{"name": "Noe Test", "email": "", "reason": "no email address"}],
+        [
+            {
+                "participant": world["people"]["Noe"].participant_id,
+                "name": "Noe Test",
+                "email": "",
+                "reason": "no email address",
+            }
+        ],
     )
     page = _client(world).get(reverse("visits:visit_detail", args=[world["visit"].pk])).content.decode()
     assert "Coach leaves early" in page
