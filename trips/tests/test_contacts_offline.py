@@ -253,3 +253,32 @@ def test_a_session_past_its_lifetime_clears_the_sites_storage(signed_in, setting
 
     assert response.status_code == 302
     assert response["Clear-Site-Data"] == '"storage"'
+
+
+def test_contacts_sheet_shows_a_host_contact_only_when_the_officer_shares_it(signed_in, visit, nashville):
+    shared = dict(host_contact_role="Community liaison", host_contact_phone="+1 615 862 8600")
+    ItineraryItemFactory(
+        visit=visit,
+        city=nashville,
+        title="Briefing",
+        venue="Metro Police HQ",
+        host_contact="Ann Lee",
+        host_contact_shared=True,
+        **shared,
+    )
+    ItineraryItemFactory(
+        visit=visit,
+        city=nashville,
+        title="Debriefing",
+        venue="Metro Police HQ",
+        host_contact="Bo Private",
+        host_contact_phone="+1 615 000 0000",
+        host_contact_shared=False,
+    )
+
+    content = signed_in.get(reverse("my:visit_contacts", args=[visit.pk])).content.decode()
+
+    assert "Ann Lee · Community liaison" in content
+    assert 'class="btn btn-outline-primary btn-touch tel-link" href="tel:' in content
+    assert "Bo Private" not in content
+    assert "615 000 0000" not in content
