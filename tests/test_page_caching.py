@@ -194,10 +194,11 @@ def test_dashboard_splits_open_follow_ups_into_overdue_and_the_rest_in_due_order
     FollowUpFactory(title="Another programme's", due_on=today - dt.timedelta(days=2))
     client.force_login(officer)
 
-    context = client.get(reverse("home")).context
+    follow_ups = client.get(reverse("home")).context["follow_ups"]
 
-    assert [follow_up.title for follow_up in context["overdue"]] == ["Later still", "Late"]
-    assert [follow_up.title for follow_up in context["open_follow_ups"]] == ["Soon", "Someday"]
+    assert [follow_up.title for follow_up in follow_ups.overdue] == ["Later still", "Late"]
+    assert [follow_up.title for follow_up in follow_ups.due_later] == ["Soon", "Someday"]
+    assert (follow_ups.overdue_count, follow_ups.due_later_count) == (2, 2)
 
 
 def test_recent_changes_work_where_compound_queries_cannot_be_sliced(officer, monkeypatch):
