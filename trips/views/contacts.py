@@ -9,12 +9,14 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from delegations.models import Participant
+from pagecache.pages import cached_page
 from visits.selectors import visits_for_delegate
 
 from ..offline import offline_copy
 from ..selectors import contacts_for_delegate
 
 
+@cached_page
 @login_required
 @require_GET
 @offline_copy

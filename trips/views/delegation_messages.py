@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from officers.forms import add_service_errors
+from pagecache.pages import cached_page
 from visits.selectors import visits_for_officer
 
 from ..forms import DelegationMessageForm
@@ -24,6 +25,7 @@ def _visit(request, pk: int):
     return get_object_or_404(visits_for_officer(request.user), pk=pk)
 
 
+@cached_page
 @login_required
 @require_GET
 def message_list(request, pk: int):

@@ -42,6 +42,8 @@ PAGES = {
     "organisation_detail": ("officer", lambda o: reverse("partners:organisation_detail", args=[o["organisation"]])),
     "membership_list": ("officer", lambda o: reverse("partners:membership_list")),
     "theme_list": ("officer", lambda o: reverse("visits:theme_list")),
+    "visit_planner": ("officer", lambda o: reverse("visits:planner", args=[o["visit"]])),
+    "visit_messages": ("officer", lambda o: reverse("delegation_messages:list", args=[o["visit"]])),
     # The delegate's pages.
     "my_visits": ("delegate", lambda o: reverse("my:visit_list")),
     "delegate_itinerary": ("delegate", lambda o: reverse("my:itinerary", args=[o["visit"]])),
@@ -50,6 +52,7 @@ PAGES = {
     "travel_form": ("delegate", lambda o: reverse("my:travel_create", args=[o["visit"]])),
     "my_profile": ("delegate", lambda o: reverse("my:profile")),
     "my_notes": ("delegate", lambda o: reverse("outcomes:my_visit_notes", args=[o["visit"]])),
+    "my_contacts": ("delegate", lambda o: reverse("my:visit_contacts", args=[o["visit"]])),
     "feed": (None, lambda o: reverse("my:feed", args=[o["feed_token"]])),
     "feed_304": (None, lambda o: reverse("my:feed", args=[o["feed_token"]])),
 }
