@@ -23,7 +23,6 @@ entry is served only before then.
 import hashlib
 import os
 import re
-import time
 from functools import wraps
 from pathlib import Path
 
@@ -172,7 +171,7 @@ def _storable(request, response, recorded, session_before) -> bool:
 
 def _entry(request, response, recorded, versions: dict, previous: dict | None) -> dict:
     body, has_csrf = _strip_csrf(request, response.content)
-    last_modified = int(time.time())
+    last_modified = int(timezone.now().timestamp())
     if previous is not None:
         # A client that holds the page before this one must not be told "not modified".
         last_modified = max(last_modified, previous["last_modified"] + 1)
@@ -191,7 +190,7 @@ def _entry(request, response, recorded, versions: dict, previous: dict | None) -
 
 def _in_time(entry: dict) -> bool:
     """Before the instant the page said it would read differently (``page_cache_until``), if any."""
-    return entry.get("until") is None or time.time() < entry["until"]
+    return entry.get("until") is None or timezone.now().timestamp() < entry["until"]
 
 
 def _mark_private(response) -> None:

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser, Group
 from django.contrib.sessions.backends.db import SessionStore
 from django.http import HttpResponse
+from django.utils import timezone
 
 from pagecache.pages import STATUS_HEADER, cached_page
 
@@ -100,7 +101,7 @@ def test_a_page_that_reads_differently_later_is_served_only_until_then(rf, monke
         request.until = dt.datetime.fromtimestamp(now + 60, tz=dt.UTC)
 
     first, second = groups_until(requests[0]), groups_until(requests[1])
-    monkeypatch.setattr(time, "time", lambda: now + 61)
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime.fromtimestamp(now + 61, tz=dt.UTC))
     later = groups_until(requests[2])
 
     assert [first[STATUS_HEADER], second[STATUS_HEADER], later[STATUS_HEADER]] == ["stored", "hit", "stored"]

@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Case, Count, IntegerField, Max, Prefetch, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, IntegerField, Max, Min, Prefetch, QuerySet, Sum, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -407,6 +407,18 @@ def _feed_validators(participant: Participant) -> tuple[str, dt.datetime | None]
     return f'"{etag}"', max(known) if known else None
 
 
+def _feed_reads_differently_at(participant: Participant, *, now: dt.datetime) -> dt.datetime | None:
+    """When the next cancelled item or leg ends and so leaves the feed with no row changing, if any:
+    the page cache keeps the feed's answer until then."""
+    visits = visits_for_participant(participant)
+    cancelled = {"visit__in": visits, "status": ItineraryItem.Status.CANCELLED}
+    ends = [
+        ItineraryItem.objects.filter(**cancelled, ends_at__gt=now).aggregate(end=Min("ends_at"))["end"],
+        TravelLeg.objects.filter(**cancelled, arrives_at__gt=now).aggregate(end=Min("arrives_at"))["end"],
+    ]
+    return min((end for end in ends if end is not None), default=None)
+
+
 def _feed_language(participant: Participant) -> str:
     return participant.preferred_language or settings.LANGUAGE_CODE
 
@@ -458,6 +470,7 @@ def feed(request, token: str):
         response = _ics_response(
             request, body, filename="cityexchange.ics", attachment=False, language=_feed_language(participant)
         )
+        response.page_cache_until = _feed_reads_differently_at(participant, now=timezone.now())
     else:
         response = not_modified
         response["Content-Language"] = _feed_language(participant)
