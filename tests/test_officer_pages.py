@@ -763,3 +763,13 @@ def test_item_host_contact_phone_must_be_a_number(client, world):
         "Enter a phone number with digits, spaces, dashes or brackets, e.g. +1 615 555 0100."
     ]
     assert not world.visit.itinerary_items.filter(title="Community policing").exists()
+
+
+def test_add_item_form_starts_with_empty_host_contact_fields(client, world):
+    client.force_login(world.officer)
+
+    form = client.get(reverse("visits:visit_detail", args=[world.visit.pk])).context["item_form"]
+    content = form.as_p()
+
+    assert form["host_contact_phone"].value() == form["host_contact_role"].value() == ""
+    assert "DatabaseDefault" not in content

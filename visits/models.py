@@ -208,8 +208,13 @@ class ItineraryItem(TimeStampedModel):
         Organisation, verbose_name=_("host organisations"), blank=True, related_name="hosted_items"
     )
     host_contact = models.CharField(_("host contact"), max_length=200, blank=True)
-    host_contact_role = models.CharField(_("host contact's role"), max_length=200, blank=True, db_default="")
-    host_contact_phone = models.CharField(_("host contact's phone"), max_length=40, blank=True, db_default="")
+    # default for rows made in Python (a form's initial), db_default for rows COPYed without them (bench).
+    host_contact_role = models.CharField(
+        _("host contact's role"), max_length=200, blank=True, default="", db_default=""
+    )
+    host_contact_phone = models.CharField(
+        _("host contact's phone"), max_length=40, blank=True, default="", db_default=""
+    )
     # The contact is a person's data: delegates see it only once the officer says they may.
     host_contact_shared = models.BooleanField(_("show the host contact to delegates"), default=False, db_default=False)
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="itinerary_items")
@@ -300,8 +305,8 @@ class ItineraryChange(models.Model):
     old_timezone = models.CharField(_("time zone before"), max_length=64, blank=True)
     old_venue = models.CharField(_("venue before"), max_length=200, blank=True)
     # The place before, so the delegate's page can strike it through (a leg's: its departure's).
-    old_city_name = models.CharField(_("city before"), max_length=120, blank=True, db_default="")
-    old_address = models.CharField(_("address before"), max_length=300, blank=True, db_default="")
+    old_city_name = models.CharField(_("city before"), max_length=120, blank=True, default="", db_default="")
+    old_address = models.CharField(_("address before"), max_length=300, blank=True, default="", db_default="")
     new_starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
     new_ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
     new_venue = models.CharField(_("venue"), max_length=200, blank=True)

@@ -13,12 +13,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalitineraryitem',
             name='host_contact_phone',
-            field=models.CharField(blank=True, db_default='', max_length=40, verbose_name="host contact's phone"),
+            field=models.CharField(blank=True, db_default='', default='', max_length=40, verbose_name="host contact's phone"),
         ),
         migrations.AddField(
             model_name='historicalitineraryitem',
             name='host_contact_role',
-            field=models.CharField(blank=True, db_default='', max_length=200, verbose_name="host contact's role"),
+            field=models.CharField(blank=True, db_default='', default='', max_length=200, verbose_name="host contact's role"),
         ),
         migrations.AddField(
             model_name='historicalitineraryitem',
@@ -28,22 +28,22 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='itinerarychange',
             name='old_address',
-            field=models.CharField(blank=True, db_default='', max_length=300, verbose_name='address before'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=300, verbose_name='address before'),
         ),
         migrations.AddField(
             model_name='itinerarychange',
             name='old_city_name',
-            field=models.CharField(blank=True, db_default='', max_length=120, verbose_name='city before'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=120, verbose_name='city before'),
         ),
         migrations.AddField(
             model_name='itineraryitem',
             name='host_contact_phone',
-            field=models.CharField(blank=True, db_default='', max_length=40, verbose_name="host contact's phone"),
+            field=models.CharField(blank=True, db_default='', default='', max_length=40, verbose_name="host contact's phone"),
         ),
         migrations.AddField(
             model_name='itineraryitem',
             name='host_contact_role',
-            field=models.CharField(blank=True, db_default='', max_length=200, verbose_name="host contact's role"),
+            field=models.CharField(blank=True, db_default='', default='', max_length=200, verbose_name="host contact's role"),
         ),
         migrations.AddField(
             model_name='itineraryitem',
