@@ -243,6 +243,11 @@ class ItineraryItem(TimeStampedModel):
         return f"{self.title} – {self.local_start:%Y-%m-%d %H:%M %Z}"
 
     @property
+    def host_contact_for_delegates(self) -> bool:
+        """Whether delegates see the host contact: the officer shared it and there is something to show."""
+        return self.host_contact_shared and bool(self.host_contact or self.host_contact_phone)
+
+    @property
     def local_start(self) -> dt.datetime:
         return self.starts_at.astimezone(self.city.zone)
 

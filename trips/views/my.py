@@ -142,7 +142,6 @@ def itinerary_body_context(
             address=item.address,
         )
         item.changed = bool(item.change) or (last_seen is not None and item.updated_at > last_seen)
-        item.show_host_contact = item.host_contact_shared and bool(item.host_contact or item.host_contact_phone)
     legs = list(legs_for_participant([visit.pk], participant))
     travel = list(personal_travel_for(visit, participant))
     stays = list(accommodations_for(visit, participant))
