@@ -11,9 +11,11 @@ The key holds what else a page depends on: the code and templates (``build_id``)
 host and the full path, the user, the language and today's date. A response is stored
 only when it is a 200 to a GET, its render wrote nothing, set no cookie and changed no
 session, and no flash message was waiting. CSRF tokens in a stored page are replaced by a
-placeholder and each request gets its own. Every cached page answers ``ETag`` and
-``Last-Modified`` and 304 to ``If-None-Match`` / ``If-Modified-Since``; it varies on the
-cookie (the user) and the language, and tells browsers to ask again each time.
+placeholder and each request gets its own; so is a CSP nonce (``request.csp_nonce``, the
+planner's): a page served from the cache carries a new nonce, which the CSP header names.
+Every cached page but one with a nonce answers ``ETag`` and ``Last-Modified`` and 304 to
+``If-None-Match`` / ``If-Modified-Since``; it varies on the cookie (the user) and the
+language, and tells browsers to ask again each time.
 
 A page that shows what is happening now (the delegate's "Now / Next" card) sets
 ``response.page_cache_until`` to the next instant at which it would read differently; its
@@ -39,6 +41,7 @@ from . import store
 from .tables import note_read, recording, uncommitted_writes
 
 CSRF_PLACEHOLDER = "cx-page-csrf-placeholder-d41f0b2a9c6e7e15a3b8c0f4e2d19a7b6c5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a"  # noqa: S105
+NONCE_PLACEHOLDER = b"cx-page-csp-nonce-placeholder-7c1e9a4b"
 _TOKEN = re.compile(rb"[A-Za-z0-9]{64}")
 # The auth user row is read by the middleware before the view: every page depends on who asks.
 ALWAYS_READ = frozenset({"auth_user"})
@@ -109,6 +112,22 @@ def _strip_csrf(request, body: bytes) -> tuple[bytes, bool]:
     return body, found
 
 
+def _strip_nonce(request, body: bytes) -> tuple[bytes, bool]:
+    """The body with the CSP nonce this render used (if it used one) replaced by the placeholder."""
+    nonce = getattr(request, "_csp_nonce", None)  # a str once django-csp made one for this request
+    if not isinstance(nonce, str) or nonce.encode() not in body:
+        return body, False
+    return body.replace(nonce.encode(), NONCE_PLACEHOLDER), True
+
+
+def _validated(entry: dict) -> bool:
+    """Whether the page answers validators and 304s: not one with a CSP nonce. A 304 keeps the body
+    the browser holds, with the nonce it was served with, while the 304's own CSP header would name
+    another (browsers take a 304's headers into what they hold), and the page's styles would be refused.
+    """
+    return not entry.get("nonce")
+
+
 def _etag(entry: dict, request) -> str:
     if entry["csrf"]:
         # A page with forms holds a token of the browser's CSRF secret: a new secret, a new tag.
@@ -130,13 +149,14 @@ def _serve(request, entry: dict, key: str) -> HttpResponse:
         token = get_token(request)  # before the tag: a browser without a secret gets one now
     else:
         token = None
-    response["ETag"] = _etag(entry, request)
-    response["Last-Modified"] = http_date(entry["last_modified"])
-    conditional = get_conditional_response(
-        request, etag=response["ETag"], last_modified=entry["last_modified"], response=response
-    )
-    if conditional is not response:
-        return conditional
+    if _validated(entry):
+        response["ETag"] = _etag(entry, request)
+        response["Last-Modified"] = http_date(entry["last_modified"])
+        conditional = get_conditional_response(
+            request, etag=response["ETag"], last_modified=entry["last_modified"], response=response
+        )
+        if conditional is not response:
+            return conditional
     body = entry.get("body")
     if body is None:
         body = store.body_of(key)
@@ -144,6 +164,9 @@ def _serve(request, entry: dict, key: str) -> HttpResponse:
             return None
     if token is not None:
         body = body.replace(CSRF_PLACEHOLDER.encode(), token.encode())
+    if entry.get("nonce"):
+        # Reading it makes django-csp name this request's nonce in the header it writes.
+        body = body.replace(NONCE_PLACEHOLDER, str(request.csp_nonce).encode())
     if request.method == "HEAD":
         response["Content-Length"] = str(len(body))
     else:
@@ -171,6 +194,7 @@ def _storable(request, response, recorded, session_before) -> bool:
 
 def _entry(request, response, recorded, versions: dict, previous: dict | None) -> dict:
     body, has_csrf = _strip_csrf(request, response.content)
+    body, has_nonce = _strip_nonce(request, body)
     last_modified = int(timezone.now().timestamp())
     if previous is not None:
         # A client that holds the page before this one must not be told "not modified".
@@ -182,6 +206,7 @@ def _entry(request, response, recorded, versions: dict, previous: dict | None) -
         "headers": headers,
         "body": body,
         "csrf": has_csrf,
+        "nonce": has_nonce,
         "etag": hashlib.sha256(body).hexdigest()[:24],
         "last_modified": last_modified,
         "until": until.timestamp() if (until := getattr(response, "page_cache_until", None)) else None,
@@ -241,11 +266,12 @@ def cached_page(view=None, *, unless_session: tuple[str, ...] = (), vary_on_sess
             if stored:
                 fresh = _entry(request, response, recorded, versions, entry)
                 store.store(key, fresh)
-                response["ETag"] = _etag(fresh, request)
-                response["Last-Modified"] = http_date(fresh["last_modified"])
-                response = get_conditional_response(
-                    request, etag=response["ETag"], last_modified=fresh["last_modified"], response=response
-                )
+                if _validated(fresh):
+                    response["ETag"] = _etag(fresh, request)
+                    response["Last-Modified"] = http_date(fresh["last_modified"])
+                    response = get_conditional_response(
+                        request, etag=response["ETag"], last_modified=fresh["last_modified"], response=response
+                    )
             if response.status_code in (200, 304):
                 _mark_private(response)
             response[STATUS_HEADER] = "stored" if stored else "miss"

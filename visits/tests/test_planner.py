@@ -130,6 +130,32 @@ def test_planner_gives_its_style_nonce_on_this_page_only(client, week):
     assert "script-src 'self';" in planner["Content-Security-Policy"]
 
 
+def test_planner_served_from_the_page_cache_carries_a_new_nonce_that_its_header_names(client, week):
+    client = _client(client, week)
+    url = reverse("visits:planner", args=[week.visit.pk])
+
+    first, again = client.get(url), client.get(url)
+
+    def nonce(response):
+        return re.search(r'<meta name="csp-nonce" content="([^"]+)">', response.content.decode()).group(1)
+
+    assert (first["X-Page-Cache"], again["X-Page-Cache"]) == ("stored", "hit")
+    assert nonce(again) != nonce(first)
+    assert f"'nonce-{nonce(again)}'" in again["Content-Security-Policy"]
+    assert "font-src 'self' data:" in again["Content-Security-Policy"]
+    assert "cx-page-csp-nonce-placeholder" not in again.content.decode()
+    # No validators: a 304 would keep the old nonce in the browser's body while naming a new one.
+    assert not first.has_header("ETag") and not again.has_header("Last-Modified")
+    asked_again = client.get(url, headers={"If-Modified-Since": "Wed, 02 Dec 2026 00:00:00 GMT"})
+    assert asked_again.status_code == 200 and nonce(asked_again) not in (nonce(first), nonce(again))
+    # An item moved elsewhere shows on the next request.
+    week.summer.title = "Police precinct"
+    week.summer.save()
+    moved = client.get(url)
+    assert moved["X-Page-Cache"] == "stored"
+    assert "Police precinct" in moved.content.decode()
+
+
 def test_dragging_an_item_moves_it_on_its_city_clock_and_records_the_change(client, week):
     response = _move(
         _client(client, week), week, f"item-{week.winter.pk}", "2019-11-03T11:30", "2019-11-03T12:45", week.nashville

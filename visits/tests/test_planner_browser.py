@@ -133,6 +133,13 @@ def test_the_planner_shows_each_city_on_its_own_clock_and_moves_entries(page, we
     assert abs(leg_there.bounding_box()["y"] - _slot_top(page, "Chattanooga", "12:00:00")) < 3
     _no_sideways_scroll(page)
     page.screenshot(path=SCREENSHOTS / "planner-1280.png", full_page=True)
+    # Asked again, the page comes from the page cache with a new nonce: FullCalendar's stylesheet
+    # still applies (the grid lines up, and no CSP refusal reaches the console).
+    assert page.reload().headers["x-page-cache"] == "hit"
+    ten = _slot_top(page, "Nashville", "10:00:00")
+    assert abs(_event(page, "Nashville", "Police").bounding_box()["y"] - ten) < 3
+    mayor = _event(page, "Nashville", "Mayor")
+    assert abs(mayor.bounding_box()["y"] - ten) < 3
 
     # Drag the mayor about an hour later; where it lands is what the page says and what is stored.
     box = mayor.bounding_box()

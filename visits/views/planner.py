@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from officers.roles import officer_required
+from pagecache.pages import cached_page
 
 from .. import services
 from ..forms import ItineraryItemForm, PlannerBulkForm, PlannerMoveForm
@@ -46,8 +47,12 @@ def _forms(visit, entries, calendars, **given):
 # FullCalendar 6 writes its own stylesheet into a <style> element at run time; CSP lets that one
 # element in by the nonce django-csp puts on this page's header only (read by FullCalendar from
 # <meta name="csp-nonce">), and that stylesheet's icon font is a data: URI. Every other page keeps
-# style-src and font-src 'self' alone; scripts stay 'self' everywhere.
-@csp_update({"style-src": [NONCE], "font-src": ["data:"]})
+# style-src and font-src 'self' alone; scripts stay 'self' everywhere. A page served from the
+# page cache gets a new nonce in place of the one it was rendered with (pagecache.pages).
+PLANNER_CSP = {"style-src": [NONCE], "font-src": ["data:"]}
+
+
+@csp_update(PLANNER_CSP)
 def _planner_page(request, visit, *, status=200, **given):
     calendars, entries = _itinerary(visit)
     data = {
@@ -74,6 +79,8 @@ def _planner_page(request, visit, *, status=200, **given):
     return render(request, "visits/planner.html", context, status=status)
 
 
+@csp_update(PLANNER_CSP)
+@cached_page
 @officer_required
 def planner(request, pk: int):
     return _planner_page(request, _officer_visit(request, pk))
