@@ -145,10 +145,8 @@ def _headers_only(request, entry: dict) -> HttpResponse:
 
 def _serve(request, entry: dict, key: str) -> HttpResponse:
     response = _headers_only(request, entry)
-    if entry["csrf"]:
-        token = get_token(request)  # before the tag: a browser without a secret gets one now
-    else:
-        token = None
+    if entry["csrf"] and not _csrf_secret(request):
+        get_token(request)  # before the tag: a browser without a secret gets one now
     if _validated(entry):
         response["ETag"] = _etag(entry, request)
         response["Last-Modified"] = http_date(entry["last_modified"])
@@ -162,8 +160,9 @@ def _serve(request, entry: dict, key: str) -> HttpResponse:
         body = store.body_of(key)
         if body is None:  # evicted between the two reads: the view renders it
             return None
-    if token is not None:
-        body = body.replace(CSRF_PLACEHOLDER.encode(), token.encode())
+    if entry["csrf"]:
+        # Only a body needs a token (a 304 neither masks one nor sends the CSRF cookie again).
+        body = body.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
     if entry.get("nonce"):
         # Reading it makes django-csp name this request's nonce in the header it writes.
         body = body.replace(NONCE_PLACEHOLDER, str(request.csp_nonce).encode())

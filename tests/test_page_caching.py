@@ -102,6 +102,26 @@ def test_cached_visit_editor_carries_the_requests_csrf_token(officer):
     assert not ItineraryItem.objects.filter(pk=item.pk).exists()
 
 
+def test_a_304_to_a_page_with_forms_neither_masks_a_token_nor_sends_the_csrf_cookie_again(officer):
+    visit = _visit_with_items(1, programme=officer.programme)
+    url = reverse("visits:visit_detail", args=[visit.pk])
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(officer)
+    first = browser.get(url)
+    assert "csrftoken" in first.cookies  # a browser without a secret gets one with the page
+    stored = browser.get(url)
+    assert stored["X-Page-Cache"] == "hit" and CSRF_PLACEHOLDER not in stored.content.decode()
+
+    again = browser.get(url, headers={"If-None-Match": stored["ETag"]})
+
+    assert again.status_code == 304 and again["X-Page-Cache"] == "hit"
+    assert "csrftoken" not in again.cookies
+    # A browser whose secret is new is not told "not modified": its tag names the secret.
+    browser.cookies.pop("csrftoken")
+    fresh = browser.get(url, headers={"If-None-Match": stored["ETag"]})
+    assert fresh.status_code == 200 and "csrftoken" in fresh.cookies
+
+
 @pytest.mark.parametrize("size", [1, 5])
 def test_itinerary_looked_at_again_costs_five_queries_and_no_write(client, delegate, size, django_assert_num_queries):
     visit = _visit_with_items(size)
