@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from notifications.selectors import address_bounce
 from officers.forms import MergeForm, add_service_errors
 from officers.history import history_entries
-from officers.merge import is_referenced
+from officers.merge import referenced
 from officers.roles import officer_required
 from officers.views import OfficerListView, form_page
 from pagecache.pages import cached_page
@@ -39,7 +39,9 @@ class ParticipantListView(OfficerListView):
 @cached_page
 @officer_required
 def participant_detail(request, pk: int):
-    participant = get_object_or_404(participants_for_officer(request.user), pk=pk)
+    participant = get_object_or_404(
+        participants_for_officer(request.user).annotate(referenced=referenced(Participant)), pk=pk
+    )
     memberships = (
         participant.memberships.filter(delegation__in=delegations_for_officer(request.user))
         .select_related("delegation")
@@ -50,7 +52,7 @@ def participant_detail(request, pk: int):
         "memberships": memberships,
         "history": history_entries(Participant.history.filter(id=participant.pk)),
         "bounce": address_bounce(participant.email),
-        "deletable": not is_referenced(participant),
+        "deletable": not participant.referenced,
     }
     return render(request, "delegations/participant_detail.html", context)
 
