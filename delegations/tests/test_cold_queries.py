@@ -144,3 +144,22 @@ def test_participant_detail_offers_delete_only_when_nothing_refers_to_them(clien
     assert delete in alone_page.content.decode()
     assert member_page.context["deletable"] is False
     assert reverse("delegations:participant_delete", args=[member.pk]) not in member_page.content.decode()
+
+
+def test_delegation_detail_shows_a_renamed_home_city_and_visit_at_once(client, officer):
+    delegation = _delegation(officer, 1)
+    client.force_login(officer)
+    url = reverse("delegations:delegation_detail", args=[delegation.pk])
+    _cold_get(client, url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+
+    city = delegation.home_cities.get()
+    city.name = "Renamed city"
+    city.save()
+    visit = delegation.visits.get()
+    visit.title = "Renamed trip"
+    visit.save()
+    page = client.get(url).content.decode()
+
+    assert "Home cities: Renamed city (FR) ·" in page
+    assert ">Renamed trip</a>" in page
