@@ -5,7 +5,12 @@ one they formed themselves and no visit takes yet; they reach a participant on t
 of such a delegation, or one they entered themselves. Admins reach everything.
 """
 
-from django.db.models import Q, QuerySet
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, Q, QuerySet, Value
+from django.db.models.functions import JSONObject
+
+from partners.models import City
 
 from .models import Delegation, DelegationMember, Participant
 
@@ -22,6 +27,30 @@ def delegations_for_officer(user) -> QuerySet[Delegation]:
     if user.is_superuser:
         return delegations
     return delegations.filter(pk__in=_delegation_ids_for_officer(user))
+
+
+def home_city_names() -> ArraySubquery:
+    """For ``annotate`` on delegations: their home cities by name, each named as ``str(city)`` names it."""
+    return ArraySubquery(
+        City.objects.filter(delegations=OuterRef("pk")).order_by("name").values(label=City.str_in_sql())
+    )
+
+
+def delegation_pages_for_officer(user) -> QuerySet[Delegation]:
+    """Delegations the user may manage, each with the short lists its page names, in the same row.
+
+    ``home_city_names`` (see ``home_city_names``); ``visit_rows``: the visits it travels on,
+    latest first (``id``, ``title``).
+    """
+    return delegations_for_officer(user).annotate(
+        home_city_names=home_city_names(),
+        visit_rows=ArrayAgg(
+            JSONObject(id="visits__id", title="visits__title"),
+            filter=Q(visits__isnull=False),
+            order_by="-visits__starts_on",
+            default=Value([]),
+        ),
+    )
 
 
 def participants_for_officer(user) -> QuerySet[Participant]:

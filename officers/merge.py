@@ -6,6 +6,9 @@ moved too without a line here. simple-history's own tables point at the model th
 hidden relations and keep the old ids: a history record says what was true then.
 """
 
+import operator
+from functools import reduce
+
 from django.db import models
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
@@ -31,20 +34,22 @@ def references(obj) -> list[tuple[models.Model, int]]:
     return sorted(counts, key=lambda pair: -pair[1])
 
 
-def is_referenced(obj) -> bool:
-    """Whether anything refers to ``obj``: one query, whatever the number of relations."""
+def referenced(model) -> models.Q:
+    """Whether anything refers to a row of ``model``, as a condition on its ``pk``.
+
+    For ``annotate`` (``referenced=referenced(Participant)``), so that a page learns it with
+    the row it fetches anyway, or for ``filter``; one ``EXISTS`` per relation, in one query.
+    """
+    pk = models.OuterRef("pk")
     exists = [
-        models.Exists(relation.through._base_manager.filter(**{relation.field.m2m_reverse_field_name(): obj.pk}))
+        models.Exists(relation.through._base_manager.filter(**{relation.field.m2m_reverse_field_name(): pk}))
         if relation.many_to_many
-        else models.Exists(relation.related_model._base_manager.filter(**{relation.field.name: obj.pk}))
-        for relation in obj._meta.related_objects
+        else models.Exists(relation.related_model._base_manager.filter(**{relation.field.name: pk}))
+        for relation in model._meta.related_objects
     ]
     if not exists:
-        return False
-    condition = models.Q(exists[0])
-    for clause in exists[1:]:
-        condition |= models.Q(clause)
-    return type(obj)._base_manager.filter(condition, pk=obj.pk).exists()
+        return models.Q(models.Value(False))
+    return reduce(operator.or_, map(models.Q, exists))
 
 
 def references_in_words(obj) -> str:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from officers.forms import MergeForm, add_service_errors
-from officers.merge import is_referenced
+from officers.merge import referenced
 from officers.roles import officer_required
 from officers.views import OfficerListView, form_page, query_id
 from pagecache.pages import cached_page
@@ -37,21 +37,21 @@ class CityListView(OfficerListView):
 @cached_page
 @officer_required
 def city_detail(request, pk: int):
-    city = get_object_or_404(City, pk=pk)
+    city = get_object_or_404(City.objects.annotate(referenced=referenced(City)), pk=pk)
     memberships = city.memberships.select_related("network").order_by("network__name", "since")
     organisations = city.organisations.order_by("name")
     context = {
         "city": city,
         "memberships": memberships,
         "organisations": organisations,
-        "deletable": not is_referenced(city),
+        "deletable": not city.referenced,
     }
     return render(request, "partners/city_detail.html", context)
 
 
 @officer_required
 def city_edit(request, pk: int | None = None):
-    city = get_object_or_404(City, pk=pk) if pk else None
+    city = get_object_or_404(City.objects.annotate(referenced=referenced(City)), pk=pk) if pk else None
     form = CityForm(request.POST or None, instance=city)
     if form.is_valid():
         city = form.save()
@@ -80,13 +80,15 @@ class OrganisationListView(OfficerListView):
 @officer_required
 def organisation_detail(request, pk: int):
     organisation = get_object_or_404(
-        Organisation.objects.select_related("city", "parent").prefetch_related(
+        Organisation.objects.select_related("city", "parent")
+        .annotate(referenced=referenced(Organisation))
+        .prefetch_related(
             Prefetch("units", queryset=Organisation.objects.order_by("name")),
             Prefetch("memberships", queryset=NetworkMembership.objects.select_related("city")),
         ),
         pk=pk,
     )
-    context = {"organisation": organisation, "deletable": not is_referenced(organisation)}
+    context = {"organisation": organisation, "deletable": not organisation.referenced}
     return render(request, "partners/organisation_detail.html", context)
 
 
@@ -157,7 +159,7 @@ def _delete(request, obj, *, service, done_url: str, kept_url: str):
 
 @officer_required
 def city_merge(request, pk: int):
-    city = get_object_or_404(City, pk=pk)
+    city = get_object_or_404(City.objects.annotate(referenced=referenced(City)), pk=pk)
     form = MergeForm(request.POST or None, queryset=City.objects.exclude(pk=city.pk).order_by("name", "region"))
     return _merge_page(
         request,
@@ -173,7 +175,7 @@ def city_merge(request, pk: int):
 @officer_required
 @require_POST
 def city_delete(request, pk: int):
-    city = get_object_or_404(City, pk=pk)
+    city = get_object_or_404(City.objects.annotate(referenced=referenced(City)), pk=pk)
     return _delete(
         request,
         city,

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from notifications.selectors import address_bounce
 from officers.forms import MergeForm, add_service_errors
 from officers.history import history_entries
-from officers.merge import is_referenced
+from officers.merge import referenced
 from officers.roles import officer_required
 from officers.views import OfficerListView, form_page
 from pagecache.pages import cached_page
@@ -25,7 +25,13 @@ from .. import services
 from ..filters import DelegationFilter, ParticipantFilter
 from ..forms import DelegationForm, JoinRequestForm, MemberAddForm, MemberForm, ParticipantForm
 from ..models import Delegation, DelegationMember, Participant
-from ..selectors import delegations_for_officer, participants_for_officer, roster_for_delegation
+from ..selectors import (
+    delegation_pages_for_officer,
+    delegations_for_officer,
+    home_city_names,
+    participants_for_officer,
+    roster_for_delegation,
+)
 
 
 class ParticipantListView(OfficerListView):
@@ -39,7 +45,9 @@ class ParticipantListView(OfficerListView):
 @cached_page
 @officer_required
 def participant_detail(request, pk: int):
-    participant = get_object_or_404(participants_for_officer(request.user), pk=pk)
+    participant = get_object_or_404(
+        participants_for_officer(request.user).annotate(referenced=referenced(Participant)), pk=pk
+    )
     memberships = (
         participant.memberships.filter(delegation__in=delegations_for_officer(request.user))
         .select_related("delegation")
@@ -50,7 +58,7 @@ def participant_detail(request, pk: int):
         "memberships": memberships,
         "history": history_entries(Participant.history.filter(id=participant.pk)),
         "bounce": address_bounce(participant.email),
-        "deletable": not is_referenced(participant),
+        "deletable": not participant.referenced,
     }
     return render(request, "delegations/participant_detail.html", context)
 
@@ -121,8 +129,7 @@ class DelegationListView(OfficerListView):
     def get_base_queryset(self):
         return (
             delegations_for_officer(self.request.user)
-            .prefetch_related("home_cities")
-            .annotate(member_count=Count("members", distinct=True))
+            .annotate(home_city_names=home_city_names(), member_count=Count("members", distinct=True))
             .order_by("name", "pk")
         )
 
@@ -135,7 +142,6 @@ def _delegation_page(request, delegation, *, add_form=None, status=200):
             for member in roster_for_delegation(delegation)
         ],
         "add_form": add_form or MemberAddForm(user=request.user, instance=DelegationMember(delegation=delegation)),
-        "visits": delegation.visits.select_related("programme").order_by("-starts_on"),
         "history": history_entries(
             Delegation.history.filter(id=delegation.pk),
             DelegationMember.history.filter(delegation_id=delegation.pk).select_related("participant"),
@@ -147,7 +153,7 @@ def _delegation_page(request, delegation, *, add_form=None, status=200):
 @cached_page
 @officer_required
 def delegation_detail(request, pk: int):
-    delegation = get_object_or_404(delegations_for_officer(request.user).prefetch_related("home_cities"), pk=pk)
+    delegation = get_object_or_404(delegation_pages_for_officer(request.user), pk=pk)
     return _delegation_page(request, delegation)
 
 
@@ -169,7 +175,7 @@ def delegation_edit(request, pk: int | None = None):
 @officer_required
 @require_POST
 def member_add(request, pk: int):
-    delegation = get_object_or_404(delegations_for_officer(request.user).prefetch_related("home_cities"), pk=pk)
+    delegation = get_object_or_404(delegation_pages_for_officer(request.user), pk=pk)
     form = MemberAddForm(request.POST, user=request.user, instance=DelegationMember(delegation=delegation))
     if form.is_valid():
         member = services.delegation_member_add(delegation, by=request.user, **form.cleaned_data)
