@@ -88,12 +88,11 @@ class VisitContacts:
 
 def contacts_for_delegate(visit: StudyVisit, participant) -> VisitContacts:
     """The contacts sheet of ``visit`` (fetched by the caller through ``visits_for_delegate``):
-    the programme's officers, the delegation's head, each place of the itinerary (cancelled
-    entries left out) and the person's own hotels. Four queries whatever the sizes."""
+    the programme's officers, the delegation's head (with its organisation, best selected with the
+    visit), each place of the itinerary (cancelled entries left out) and the person's own hotels.
+    Three queries whatever the sizes."""
     officers = list(visit.programme.officers.order_by("last_name", "first_name", "email"))
-    head = None
-    if visit.delegation_id is not None:
-        head = Participant.objects.select_related("organisation").filter(headed_delegations=visit.delegation_id).first()
+    head = visit.delegation.head if visit.delegation_id is not None else None
     venues: dict[tuple, Venue] = {}
     items = (
         visit.itinerary_items.exclude(status=ItineraryItem.Status.CANCELLED)
