@@ -75,13 +75,13 @@ def _participant(user) -> Participant | None:
     return Participant.objects.select_related("home_city").filter(user=user).first()
 
 
-def _delegate_visit(request, pk: int) -> tuple[StudyVisit, Participant]:
+def _delegate_visit(request, pk: int, *, with_stops: bool = False) -> tuple[StudyVisit, Participant]:
     participant = _participant(request.user)
     if participant is None:
         raise Http404
-    visits = visits_for_delegate(request.user).prefetch_related(
-        Prefetch("stops", queryset=VisitStop.objects.select_related("city"))
-    )
+    visits = visits_for_delegate(request.user)
+    if with_stops:
+        visits = visits.prefetch_related(Prefetch("stops", queryset=VisitStop.objects.select_related("city")))
     return get_object_or_404(visits, pk=pk), participant
 
 
@@ -360,26 +360,34 @@ def _feed_stamps_query(participant, *, now: dt.datetime) -> QuerySet:
 
     A cancelled item or leg leaves the feed once it has ended (``visits.calendar.in_calendar``)
     without its row changing, so the cancelled ones that have ended are counted too, with the
-    latest such end as their time: the ETag and Last-Modified move when one drops out.
+    latest such end as their time: the ETag and Last-Modified move when one drops out. The
+    cancelled ones still to end come with the earliest such end (``_FEED_UPCOMING_PARTS``): the
+    page cache keeps the feed until then.
     """
     visits = visits_for_participant(participant)
 
-    def part(rows, name: str, latest: str = "updated_at"):
-        stamp = {"latest": Max(latest), "count": Count("pk"), "ids": Sum("pk")}
+    def part(rows, name: str, latest: str = "updated_at", aggregate=Max):
+        stamp = {"latest": aggregate(latest), "count": Count("pk"), "ids": Sum("pk")}
         return rows.order_by().annotate(part=Value(name)).values("part").annotate(**stamp).values_list("part", *stamp)
 
     own = {"visit__in": visits, "participant": participant}
-    ended = {"visit__in": visits, "status": ItineraryItem.Status.CANCELLED}
+    cancelled = {"visit__in": visits, "status": ItineraryItem.Status.CANCELLED}
     return part(StudyVisit.objects.filter(pk__in=visits.values("pk")), "visits").union(
         part(ItineraryItem.objects.filter(visit__in=visits), "items"),
         # All the visits' legs, whoever travels: a sub-group's change re-renders the feed, which costs little.
         part(TravelLeg.objects.filter(visit__in=visits), "legs"),
-        part(ItineraryItem.objects.filter(**ended, ends_at__lte=now), "items ended", latest="ends_at"),
-        part(TravelLeg.objects.filter(**ended, arrives_at__lte=now), "legs ended", latest="arrives_at"),
+        part(ItineraryItem.objects.filter(**cancelled, ends_at__lte=now), "items ended", latest="ends_at"),
+        part(TravelLeg.objects.filter(**cancelled, arrives_at__lte=now), "legs ended", latest="arrives_at"),
+        part(ItineraryItem.objects.filter(**cancelled, ends_at__gt=now), "items ending", "ends_at", Min),
+        part(TravelLeg.objects.filter(**cancelled, arrives_at__gt=now), "legs ending", "arrives_at", Min),
         part(PersonalTravel.objects.filter(**own), "travel"),
         part(Accommodation.objects.filter(**own), "stays"),
         all=True,
     )
+
+
+# Their time is a future end, not a change: it is not a Last-Modified.
+_FEED_UPCOMING_PARTS = {"items ending", "legs ending"}
 
 
 def _feed_stamps(participant: Participant) -> list[tuple]:
@@ -397,25 +405,19 @@ def _feed_stamps(participant: Participant) -> list[tuple]:
         return sorted(cursor.fetchall())
 
 
-def _feed_validators(participant: Participant) -> tuple[str, dt.datetime | None]:
-    """An ETag and a Last-Modified time from cheap aggregates: nothing is rendered to compute them."""
-    stamps = _feed_stamps(participant)
+def _feed_validators(participant: Participant, stamps: list[tuple]) -> tuple[str, dt.datetime | None]:
+    """An ETag and a Last-Modified time from the cheap aggregates of ``_feed_stamps``: nothing is rendered."""
     parts = [participant.pk, participant.updated_at, participant.preferred_language, stamps]
     etag = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    known = [latest for _part, latest, _count, _ids in stamps if latest is not None]
+    known = [latest for part, latest, _count, _ids in stamps if latest is not None and part not in _FEED_UPCOMING_PARTS]
     return f'"{etag}"', max(known) if known else None
 
 
-def _feed_reads_differently_at(participant: Participant, *, now: dt.datetime) -> dt.datetime | None:
-    """When the next cancelled item or leg ends and so leaves the feed with no row changing, if any:
-    the page cache keeps the feed's answer until then."""
-    visits = visits_for_participant(participant)
-    cancelled = {"visit__in": visits, "status": ItineraryItem.Status.CANCELLED}
-    ends = [
-        ItineraryItem.objects.filter(**cancelled, ends_at__gt=now).aggregate(end=Min("ends_at"))["end"],
-        TravelLeg.objects.filter(**cancelled, arrives_at__gt=now).aggregate(end=Min("arrives_at"))["end"],
-    ]
-    return min((end for end in ends if end is not None), default=None)
+def _feed_reads_differently_at(stamps: list[tuple]) -> dt.datetime | None:
+    """When the next cancelled item or leg ends and so leaves the feed with no row changing, if any
+    (from ``_feed_stamps``): the page cache keeps the feed's answer until then."""
+    ends = [latest for part, latest, _count, _ids in stamps if latest is not None and part in _FEED_UPCOMING_PARTS]
+    return min(ends, default=None)
 
 
 def _feed_language(participant: Participant) -> str:
@@ -461,7 +463,8 @@ def feed(request, token: str):
             content_type="text/plain; charset=utf-8",
         )
     participant = link.participant
-    etag, last_modified = _feed_validators(participant)
+    stamps = _feed_stamps(participant)
+    etag, last_modified = _feed_validators(participant, stamps)
     last_modified_ts = int(last_modified.timestamp()) if last_modified else None
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified_ts)
     if not_modified is None:
@@ -469,7 +472,7 @@ def feed(request, token: str):
         response = _ics_response(
             request, body, filename="cityexchange.ics", attachment=False, language=_feed_language(participant)
         )
-        response.page_cache_until = _feed_reads_differently_at(participant, now=timezone.now())
+        response.page_cache_until = _feed_reads_differently_at(stamps)
     else:
         response = not_modified
         response["Content-Language"] = _feed_language(participant)
@@ -554,7 +557,7 @@ def calendar_settings(request):
 @require_GET
 @offline_copy
 def visit_pdf(request, pk: int):
-    visit, participant = _delegate_visit(request, pk)
+    visit, participant = _delegate_visit(request, pk, with_stops=True)
     context = itinerary_context(visit, participant)
     pdf = pdf_from_template("trips/my/itinerary_pdf.html", context)
     response = HttpResponse(pdf, content_type="application/pdf")
