@@ -133,6 +133,12 @@ def with_delegate_stamps(visits: QuerySet[StudyVisit], *, participant) -> QueryS
     return with_itinerary_stamps(visits).annotate(**stamps)
 
 
+def unless_counted_none(rows: QuerySet, visit: StudyVisit, count: str) -> QuerySet:
+    """``rows``, or none without a query when the visit's stamps (``with_delegate_stamps``:
+    ``legs_count``, ``travel_count``, ...) already counted none of them."""
+    return rows.none() if getattr(visit, count, None) == 0 else rows
+
+
 # How long a change stays marked on the delegate's page after they first saw it: a traveller
 # glances at the page between meetings, reloads it on the coach, opens it the next morning;
 # two days covers that, and a change older than that is part of the programme they know.

@@ -54,6 +54,7 @@ from ..selectors import (
     co_delegates_for_visit,
     feed_link_for_token,
     personal_travel_for,
+    unless_counted_none,
     visits_for_participant,
     with_delegate_stamps,
 )
@@ -75,11 +76,15 @@ def _participant(user) -> Participant | None:
     return Participant.objects.select_related("home_city").filter(user=user).first()
 
 
-def _delegate_visit(request, pk: int, *, with_stops: bool = False) -> tuple[StudyVisit, Participant]:
+def _delegate_visit(
+    request, pk: int, *, with_stops: bool = False, with_stamps: bool = False
+) -> tuple[StudyVisit, Participant]:
     participant = _participant(request.user)
     if participant is None:
         raise Http404
     visits = visits_for_delegate(request.user)
+    if with_stamps:
+        visits = with_delegate_stamps(visits, participant=participant)
     if with_stops:
         visits = visits.prefetch_related(Prefetch("stops", queryset=VisitStop.objects.select_related("city")))
     return get_object_or_404(visits, pk=pk), participant
@@ -121,7 +126,7 @@ def itinerary_body_context(
     that the Now / Next card reads."""
     home_zone = participant.home_zone
     marks = _marks_by_entry(changes)
-    items = list(itinerary_for_visit(visit))
+    items = list(unless_counted_none(itinerary_for_visit(visit), visit, "items_count"))
     for item in items:
         local_offset = item.local_start.utcoffset()
         item.home_differs = bool(home_zone) and item.starts_at.astimezone(home_zone).utcoffset() != local_offset
@@ -142,9 +147,9 @@ def itinerary_body_context(
             address=item.address,
         )
         item.changed = bool(item.change) or (last_seen is not None and item.updated_at > last_seen)
-    legs = list(legs_for_participant([visit.pk], participant))
-    travel = list(personal_travel_for(visit, participant))
-    stays = list(accommodations_for(visit, participant))
+    legs = list(unless_counted_none(legs_for_participant([visit.pk], participant), visit, "legs_count"))
+    travel = list(unless_counted_none(personal_travel_for(visit, participant), visit, "travel_count"))
+    stays = list(unless_counted_none(accommodations_for(visit, participant), visit, "stays_count"))
     host_cities = {stop.city_id for stop in visit.stops.all()}
     for stay in stays:
         # Said, not refused: a night before the visit or in a stopover city is real life.
@@ -331,13 +336,13 @@ def _ics_response(request, body: bytes, *, filename: str, attachment: bool, lang
 @login_required
 @require_safe
 def visit_ics(request, pk: int):
-    visit, participant = _delegate_visit(request, pk)
+    visit, participant = _delegate_visit(request, pk, with_stamps=True)
     calendar = calendar_for_delegate(
-        itinerary_for_visit(visit),
+        unless_counted_none(itinerary_for_visit(visit), visit, "items_count"),
         name=visit.title,
-        legs=legs_for_participant([visit.pk], participant),
-        travel=personal_travel_for(visit, participant),
-        accommodations=accommodations_for(visit, participant),
+        legs=unless_counted_none(legs_for_participant([visit.pk], participant), visit, "legs_count"),
+        travel=unless_counted_none(personal_travel_for(visit, participant), visit, "travel_count"),
+        accommodations=unless_counted_none(accommodations_for(visit, participant), visit, "stays_count"),
     )
     return _ics_response(
         request,
@@ -424,23 +429,29 @@ def _feed_language(participant: Participant) -> str:
     return participant.preferred_language or settings.LANGUAGE_CODE
 
 
-def _feed_body(participant: Participant) -> bytes:
+def _feed_body(participant: Participant, stamps: list[tuple]) -> bytes:
     visits = visits_for_participant(participant)
+    counts = {part: count for part, _latest, count, _ids in stamps}
+
+    def counted(rows: QuerySet, part: str) -> QuerySet:
+        # The stamps (``_feed_stamps``) counted the rows: none, no query.
+        return rows if counts.get(part) else rows.none()
+
     items = (
         ItineraryItem.objects.filter(visit__in=visits)
         .select_related("city")
         .prefetch_related("host_organisations", "themes")
         .order_by("starts_at", "pk")
     )
+    travel = PersonalTravel.objects.filter(participant=participant, visit__in=visits)
+    stays = Accommodation.objects.filter(participant=participant, visit__in=visits).select_related("city")
     with override(_feed_language(participant)):
         calendar = calendar_for_delegate(
-            items,
+            counted(items, "items"),
             name=_("CityExchange: %(name)s") % {"name": participant.full_name},
-            legs=legs_for_participant(visits, participant),
-            travel=PersonalTravel.objects.filter(participant=participant, visit__in=visits),
-            accommodations=Accommodation.objects.filter(participant=participant, visit__in=visits).select_related(
-                "city"
-            ),
+            legs=counted(legs_for_participant(visits, participant), "legs"),
+            travel=counted(travel, "travel"),
+            accommodations=counted(stays, "stays"),
         )
     return calendar.to_ical()
 
@@ -468,7 +479,7 @@ def feed(request, token: str):
     last_modified_ts = int(last_modified.timestamp()) if last_modified else None
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified_ts)
     if not_modified is None:
-        body = cached_fragment(fragment_key("feed", etag), lambda: {"ics": _feed_body(participant)})["ics"]
+        body = cached_fragment(fragment_key("feed", etag), lambda: {"ics": _feed_body(participant, stamps)})["ics"]
         response = _ics_response(
             request, body, filename="cityexchange.ics", attachment=False, language=_feed_language(participant)
         )
