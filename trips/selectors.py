@@ -133,9 +133,21 @@ def with_delegate_stamps(visits: QuerySet[StudyVisit], *, participant) -> QueryS
     return with_itinerary_stamps(visits).annotate(**stamps)
 
 
+def with_delegate_counts(visits: QuerySet[StudyVisit], *, participant) -> QuerySet[StudyVisit]:
+    """The counts alone of ``with_delegate_stamps`` (``items_count``, ``legs_count``, ``travel_count``,
+    ``stays_count``), for a page that shows no last look: reading it would make the page cache
+    drop the page at every delegate's look at their itinerary."""
+    return visits.annotate(
+        items_count=per_visit(ItineraryItem, Count("pk")),
+        legs_count=per_visit(TravelLeg, Count("pk")),
+        travel_count=per_visit(PersonalTravel, Count("pk"), participant=participant),
+        stays_count=per_visit(Accommodation, Count("pk"), participant=participant),
+    )
+
+
 def unless_counted_none(rows: QuerySet, visit: StudyVisit, count: str) -> QuerySet:
-    """``rows``, or none without a query when the visit's stamps (``with_delegate_stamps``:
-    ``legs_count``, ``travel_count``, ...) already counted none of them."""
+    """``rows``, or none without a query when the visit's stamps (``with_delegate_stamps`` or
+    ``with_delegate_counts``: ``legs_count``, ``travel_count``, ...) already counted none of them."""
     return rows.none() if getattr(visit, count, None) == 0 else rows
 
 

@@ -174,3 +174,16 @@ def test_delegate_access_cold_queries(client, size, django_assert_max_num_querie
     assert len(response.context["rows"]) == size + 1
     assert response.context["letter_languages"] == ["fr"]
     assert all(row["member"].has_active_feed for row in response.context["rows"])
+
+
+@pytest.mark.parametrize("url_name", ["my:itinerary", "my:visit_ics"])
+def test_a_first_leg_shows_on_a_page_cached_when_none_was_counted(client, url_name):
+    user, visit, _token = _world(1, full=False)
+    client.force_login(user)
+    url = reverse(url_name, args=[visit.pk])
+    client.get(url)
+    client.get(url)  # the itinerary's first look wrote its mark: this answer is the one kept
+
+    TravelLegFactory(visit=visit, from_city=visit.stops.first().city, carrier="Greyhound 1234")
+
+    assert b"Greyhound 1234" in client.get(url).content

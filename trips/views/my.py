@@ -56,6 +56,7 @@ from ..selectors import (
     personal_travel_for,
     unless_counted_none,
     visits_for_participant,
+    with_delegate_counts,
     with_delegate_stamps,
 )
 from ..services import (
@@ -77,14 +78,14 @@ def _participant(user) -> Participant | None:
 
 
 def _delegate_visit(
-    request, pk: int, *, with_stops: bool = False, with_stamps: bool = False
+    request, pk: int, *, with_stops: bool = False, with_counts: bool = False
 ) -> tuple[StudyVisit, Participant]:
     participant = _participant(request.user)
     if participant is None:
         raise Http404
     visits = visits_for_delegate(request.user)
-    if with_stamps:
-        visits = with_delegate_stamps(visits, participant=participant)
+    if with_counts:
+        visits = with_delegate_counts(visits, participant=participant)
     if with_stops:
         visits = visits.prefetch_related(Prefetch("stops", queryset=VisitStop.objects.select_related("city")))
     return get_object_or_404(visits, pk=pk), participant
@@ -336,7 +337,7 @@ def _ics_response(request, body: bytes, *, filename: str, attachment: bool, lang
 @login_required
 @require_safe
 def visit_ics(request, pk: int):
-    visit, participant = _delegate_visit(request, pk, with_stamps=True)
+    visit, participant = _delegate_visit(request, pk, with_counts=True)
     calendar = calendar_for_delegate(
         unless_counted_none(itinerary_for_visit(visit), visit, "items_count"),
         name=visit.title,
