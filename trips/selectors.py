@@ -88,12 +88,11 @@ class VisitContacts:
 
 def contacts_for_delegate(visit: StudyVisit, participant) -> VisitContacts:
     """The contacts sheet of ``visit`` (fetched by the caller through ``visits_for_delegate``):
-    the programme's officers, the delegation's head, each place of the itinerary (cancelled
-    entries left out) and the person's own hotels. Four queries whatever the sizes."""
+    the programme's officers, the delegation's head (with its organisation, best selected with the
+    visit), each place of the itinerary (cancelled entries left out) and the person's own hotels.
+    Three queries whatever the sizes."""
     officers = list(visit.programme.officers.order_by("last_name", "first_name", "email"))
-    head = None
-    if visit.delegation_id is not None:
-        head = Participant.objects.select_related("organisation").filter(headed_delegations=visit.delegation_id).first()
+    head = visit.delegation.head if visit.delegation_id is not None else None
     venues: dict[tuple, Venue] = {}
     items = (
         visit.itinerary_items.exclude(status=ItineraryItem.Status.CANCELLED)
@@ -132,6 +131,24 @@ def with_delegate_stamps(visits: QuerySet[StudyVisit], *, participant) -> QueryS
         stamps[f"{name}_count"] = per_visit(model, Count("pk"), participant=participant)
         stamps[f"{name}_latest"] = per_visit(model, Max("updated_at"), participant=participant)
     return with_itinerary_stamps(visits).annotate(**stamps)
+
+
+def with_delegate_counts(visits: QuerySet[StudyVisit], *, participant) -> QuerySet[StudyVisit]:
+    """The counts alone of ``with_delegate_stamps`` (``items_count``, ``legs_count``, ``travel_count``,
+    ``stays_count``), for a page that shows no last look: reading it would make the page cache
+    drop the page at every delegate's look at their itinerary."""
+    return visits.annotate(
+        items_count=per_visit(ItineraryItem, Count("pk")),
+        legs_count=per_visit(TravelLeg, Count("pk")),
+        travel_count=per_visit(PersonalTravel, Count("pk"), participant=participant),
+        stays_count=per_visit(Accommodation, Count("pk"), participant=participant),
+    )
+
+
+def unless_counted_none(rows: QuerySet, visit: StudyVisit, count: str) -> QuerySet:
+    """``rows``, or none without a query when the visit's stamps (``with_delegate_stamps`` or
+    ``with_delegate_counts``: ``legs_count``, ``travel_count``, ...) already counted none of them."""
+    return rows.none() if getattr(visit, count, None) == 0 else rows
 
 
 # How long a change stays marked on the delegate's page after they first saw it: a traveller

@@ -163,8 +163,8 @@ def test_contacts_sheet_query_count(signed_in, visit, delegate, nashville, size,
             check_out=dt.date(2019, 11, 4),
         )
 
-    # The user, their participant, the visit; officers, head, items with their cities, hotels.
-    with django_assert_num_queries(7):
+    # The user, their participant, the visit with its head; officers, items with their cities, hotels.
+    with django_assert_num_queries(6):
         response = signed_in.get(reverse("my:visit_contacts", args=[visit.pk]))
 
     assert response.status_code == 200

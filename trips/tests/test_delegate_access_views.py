@@ -163,7 +163,7 @@ def test_visit_delegates_query_count(officer_client, visit, size, django_assert_
             arrives_at=dt.datetime(2019, 11, 3, 20, tzinfo=dt.UTC),
         )
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):
         response = officer_client.get(reverse("delegate_access:visit_delegates", args=[visit.pk]))
 
     assert response.status_code == 200

@@ -24,6 +24,6 @@ def visit_contacts(request, pk: int):
     participant = Participant.objects.filter(user=request.user).first()
     if participant is None:
         raise Http404
-    visit = get_object_or_404(visits_for_delegate(request.user), pk=pk)
+    visit = get_object_or_404(visits_for_delegate(request.user).select_related("delegation__head__organisation"), pk=pk)
     context = {"visit": visit, "participant": participant, "contacts": contacts_for_delegate(visit, participant)}
     return render(request, "trips/my/contacts.html", context)

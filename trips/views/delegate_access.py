@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from delegations.models import DelegationMember, Invitation
 from delegations.services import delegation_member_invite, invitation_state
 from officers.forms import add_service_errors
+from officers.roles import officer_confirmed
 from pagecache.pages import cached_page
 from visits.models import StudyVisit
 from visits.selectors import programmes_for_officer, visits_for_officer
@@ -29,10 +30,19 @@ from ..services import calendar_feed_token_create, calendar_feed_token_revoke, i
 from .my import own_record_edit
 
 OFFICER_NEW_FEED_LINK_SESSION_KEY = "delegate_access:new_feed_link"
+LETTER_LANGUAGES = sorted(code for code, _name in settings.LANGUAGES)
 
 
-def _officer_visit(request, pk: int) -> StudyVisit:
-    return get_object_or_404(visits_for_officer(request.user).select_related("programme__organiser"), pk=pk)
+def _letter_stamp(language: str) -> str:
+    return f"has_letter_{language.replace('-', '_')}"
+
+
+def _officer_visit(request, pk: int, **annotations) -> StudyVisit:
+    visits = visits_for_officer(request.user).select_related("programme__organiser").annotate(**annotations)
+    visit = get_object_or_404(visits, pk=pk)
+    # Reached through visits_for_officer: the navigation need not ask whether they are an officer.
+    officer_confirmed(request.user)
+    return visit
 
 
 def _visit_member(visit: StudyVisit, member_pk: int) -> DelegationMember:
@@ -46,17 +56,18 @@ def _visit_member(visit: StudyVisit, member_pk: int) -> DelegationMember:
 @cached_page(unless_session=(OFFICER_NEW_FEED_LINK_SESSION_KEY,))
 @login_required
 def visit_delegates(request, pk: int):
-    visit = _officer_visit(request, pk)
+    letters = {
+        _letter_stamp(code): Exists(
+            InvitationLetterTemplate.objects.filter(programme=OuterRef("programme"), language=code)
+        )
+        for code in LETTER_LANGUAGES
+    }
+    visit = _officer_visit(request, pk, **letters)
     members = (
         DelegationMember.objects.filter(delegation_id=visit.delegation_id)
         .select_related("participant__organisation", "participant__user")
         .prefetch_related(
             Prefetch("invitations", queryset=Invitation.objects.order_by("-created_at", "-pk"), to_attr="sent"),
-            Prefetch(
-                "participant__calendar_feed_tokens",
-                queryset=CalendarFeedToken.objects.filter(revoked_at__isnull=True),
-                to_attr="active_feeds",
-            ),
             Prefetch(
                 "participant__personal_travel",
                 queryset=PersonalTravel.objects.filter(visit=visit),
@@ -68,20 +79,27 @@ def visit_delegates(request, pk: int):
                 to_attr="visit_stays",
             ),
         )
+        .annotate(
+            has_active_feed=Exists(
+                CalendarFeedToken.objects.filter(participant=OuterRef("participant"), revoked_at__isnull=True)
+            )
+        )
         .order_by("participant__last_name", "participant__first_name")
     )
     rows = []
     for member in members:
         last = member.sent[0] if member.sent else None
         rows.append({"member": member, "invitation": last, "invitation_state": invitation_state(last) if last else ""})
-    letter_languages = list(
-        InvitationLetterTemplate.objects.filter(programme_id=visit.programme_id).values_list("language", flat=True)
-    )
     new_feed = request.session.pop(OFFICER_NEW_FEED_LINK_SESSION_KEY, None)
     return render(
         request,
         "trips/delegate_access/visit_delegates.html",
-        {"visit": visit, "rows": rows, "letter_languages": letter_languages, "new_feed": new_feed},
+        {
+            "visit": visit,
+            "rows": rows,
+            "letter_languages": [code for code in LETTER_LANGUAGES if getattr(visit, _letter_stamp(code))],
+            "new_feed": new_feed,
+        },
     )
 
 

@@ -54,7 +54,9 @@ from ..selectors import (
     co_delegates_for_visit,
     feed_link_for_token,
     personal_travel_for,
+    unless_counted_none,
     visits_for_participant,
+    with_delegate_counts,
     with_delegate_stamps,
 )
 from ..services import (
@@ -75,13 +77,17 @@ def _participant(user) -> Participant | None:
     return Participant.objects.select_related("home_city").filter(user=user).first()
 
 
-def _delegate_visit(request, pk: int) -> tuple[StudyVisit, Participant]:
+def _delegate_visit(
+    request, pk: int, *, with_stops: bool = False, with_counts: bool = False
+) -> tuple[StudyVisit, Participant]:
     participant = _participant(request.user)
     if participant is None:
         raise Http404
-    visits = visits_for_delegate(request.user).prefetch_related(
-        Prefetch("stops", queryset=VisitStop.objects.select_related("city"))
-    )
+    visits = visits_for_delegate(request.user)
+    if with_counts:
+        visits = with_delegate_counts(visits, participant=participant)
+    if with_stops:
+        visits = visits.prefetch_related(Prefetch("stops", queryset=VisitStop.objects.select_related("city")))
     return get_object_or_404(visits, pk=pk), participant
 
 
@@ -121,7 +127,7 @@ def itinerary_body_context(
     that the Now / Next card reads."""
     home_zone = participant.home_zone
     marks = _marks_by_entry(changes)
-    items = list(itinerary_for_visit(visit))
+    items = list(unless_counted_none(itinerary_for_visit(visit), visit, "items_count"))
     for item in items:
         local_offset = item.local_start.utcoffset()
         item.home_differs = bool(home_zone) and item.starts_at.astimezone(home_zone).utcoffset() != local_offset
@@ -142,9 +148,9 @@ def itinerary_body_context(
             address=item.address,
         )
         item.changed = bool(item.change) or (last_seen is not None and item.updated_at > last_seen)
-    legs = list(legs_for_participant([visit.pk], participant))
-    travel = list(personal_travel_for(visit, participant))
-    stays = list(accommodations_for(visit, participant))
+    legs = list(unless_counted_none(legs_for_participant([visit.pk], participant), visit, "legs_count"))
+    travel = list(unless_counted_none(personal_travel_for(visit, participant), visit, "travel_count"))
+    stays = list(unless_counted_none(accommodations_for(visit, participant), visit, "stays_count"))
     host_cities = {stop.city_id for stop in visit.stops.all()}
     for stay in stays:
         # Said, not refused: a night before the visit or in a stopover city is real life.
@@ -331,13 +337,13 @@ def _ics_response(request, body: bytes, *, filename: str, attachment: bool, lang
 @login_required
 @require_safe
 def visit_ics(request, pk: int):
-    visit, participant = _delegate_visit(request, pk)
+    visit, participant = _delegate_visit(request, pk, with_counts=True)
     calendar = calendar_for_delegate(
-        itinerary_for_visit(visit),
+        unless_counted_none(itinerary_for_visit(visit), visit, "items_count"),
         name=visit.title,
-        legs=legs_for_participant([visit.pk], participant),
-        travel=personal_travel_for(visit, participant),
-        accommodations=accommodations_for(visit, participant),
+        legs=unless_counted_none(legs_for_participant([visit.pk], participant), visit, "legs_count"),
+        travel=unless_counted_none(personal_travel_for(visit, participant), visit, "travel_count"),
+        accommodations=unless_counted_none(accommodations_for(visit, participant), visit, "stays_count"),
     )
     return _ics_response(
         request,
@@ -360,26 +366,34 @@ def _feed_stamps_query(participant, *, now: dt.datetime) -> QuerySet:
 
     A cancelled item or leg leaves the feed once it has ended (``visits.calendar.in_calendar``)
     without its row changing, so the cancelled ones that have ended are counted too, with the
-    latest such end as their time: the ETag and Last-Modified move when one drops out.
+    latest such end as their time: the ETag and Last-Modified move when one drops out. The
+    cancelled ones still to end come with the earliest such end (``_FEED_UPCOMING_PARTS``): the
+    page cache keeps the feed until then.
     """
     visits = visits_for_participant(participant)
 
-    def part(rows, name: str, latest: str = "updated_at"):
-        stamp = {"latest": Max(latest), "count": Count("pk"), "ids": Sum("pk")}
+    def part(rows, name: str, latest: str = "updated_at", aggregate=Max):
+        stamp = {"latest": aggregate(latest), "count": Count("pk"), "ids": Sum("pk")}
         return rows.order_by().annotate(part=Value(name)).values("part").annotate(**stamp).values_list("part", *stamp)
 
     own = {"visit__in": visits, "participant": participant}
-    ended = {"visit__in": visits, "status": ItineraryItem.Status.CANCELLED}
+    cancelled = {"visit__in": visits, "status": ItineraryItem.Status.CANCELLED}
     return part(StudyVisit.objects.filter(pk__in=visits.values("pk")), "visits").union(
         part(ItineraryItem.objects.filter(visit__in=visits), "items"),
         # All the visits' legs, whoever travels: a sub-group's change re-renders the feed, which costs little.
         part(TravelLeg.objects.filter(visit__in=visits), "legs"),
-        part(ItineraryItem.objects.filter(**ended, ends_at__lte=now), "items ended", latest="ends_at"),
-        part(TravelLeg.objects.filter(**ended, arrives_at__lte=now), "legs ended", latest="arrives_at"),
+        part(ItineraryItem.objects.filter(**cancelled, ends_at__lte=now), "items ended", latest="ends_at"),
+        part(TravelLeg.objects.filter(**cancelled, arrives_at__lte=now), "legs ended", latest="arrives_at"),
+        part(ItineraryItem.objects.filter(**cancelled, ends_at__gt=now), "items ending", "ends_at", Min),
+        part(TravelLeg.objects.filter(**cancelled, arrives_at__gt=now), "legs ending", "arrives_at", Min),
         part(PersonalTravel.objects.filter(**own), "travel"),
         part(Accommodation.objects.filter(**own), "stays"),
         all=True,
     )
+
+
+# Their time is a future end, not a change: it is not a Last-Modified.
+_FEED_UPCOMING_PARTS = {"items ending", "legs ending"}
 
 
 def _feed_stamps(participant: Participant) -> list[tuple]:
@@ -397,48 +411,48 @@ def _feed_stamps(participant: Participant) -> list[tuple]:
         return sorted(cursor.fetchall())
 
 
-def _feed_validators(participant: Participant) -> tuple[str, dt.datetime | None]:
-    """An ETag and a Last-Modified time from cheap aggregates: nothing is rendered to compute them."""
-    stamps = _feed_stamps(participant)
+def _feed_validators(participant: Participant, stamps: list[tuple]) -> tuple[str, dt.datetime | None]:
+    """An ETag and a Last-Modified time from the cheap aggregates of ``_feed_stamps``: nothing is rendered."""
     parts = [participant.pk, participant.updated_at, participant.preferred_language, stamps]
     etag = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    known = [latest for _part, latest, _count, _ids in stamps if latest is not None]
+    known = [latest for part, latest, _count, _ids in stamps if latest is not None and part not in _FEED_UPCOMING_PARTS]
     return f'"{etag}"', max(known) if known else None
 
 
-def _feed_reads_differently_at(participant: Participant, *, now: dt.datetime) -> dt.datetime | None:
-    """When the next cancelled item or leg ends and so leaves the feed with no row changing, if any:
-    the page cache keeps the feed's answer until then."""
-    visits = visits_for_participant(participant)
-    cancelled = {"visit__in": visits, "status": ItineraryItem.Status.CANCELLED}
-    ends = [
-        ItineraryItem.objects.filter(**cancelled, ends_at__gt=now).aggregate(end=Min("ends_at"))["end"],
-        TravelLeg.objects.filter(**cancelled, arrives_at__gt=now).aggregate(end=Min("arrives_at"))["end"],
-    ]
-    return min((end for end in ends if end is not None), default=None)
+def _feed_reads_differently_at(stamps: list[tuple]) -> dt.datetime | None:
+    """When the next cancelled item or leg ends and so leaves the feed with no row changing, if any
+    (from ``_feed_stamps``): the page cache keeps the feed's answer until then."""
+    ends = [latest for part, latest, _count, _ids in stamps if latest is not None and part in _FEED_UPCOMING_PARTS]
+    return min(ends, default=None)
 
 
 def _feed_language(participant: Participant) -> str:
     return participant.preferred_language or settings.LANGUAGE_CODE
 
 
-def _feed_body(participant: Participant) -> bytes:
+def _feed_body(participant: Participant, stamps: list[tuple]) -> bytes:
     visits = visits_for_participant(participant)
+    counts = {part: count for part, _latest, count, _ids in stamps}
+
+    def counted(rows: QuerySet, part: str) -> QuerySet:
+        # The stamps (``_feed_stamps``) counted the rows: none, no query.
+        return rows if counts.get(part) else rows.none()
+
     items = (
         ItineraryItem.objects.filter(visit__in=visits)
         .select_related("city")
         .prefetch_related("host_organisations", "themes")
         .order_by("starts_at", "pk")
     )
+    travel = PersonalTravel.objects.filter(participant=participant, visit__in=visits)
+    stays = Accommodation.objects.filter(participant=participant, visit__in=visits).select_related("city")
     with override(_feed_language(participant)):
         calendar = calendar_for_delegate(
-            items,
+            counted(items, "items"),
             name=_("CityExchange: %(name)s") % {"name": participant.full_name},
-            legs=legs_for_participant(visits, participant),
-            travel=PersonalTravel.objects.filter(participant=participant, visit__in=visits),
-            accommodations=Accommodation.objects.filter(participant=participant, visit__in=visits).select_related(
-                "city"
-            ),
+            legs=counted(legs_for_participant(visits, participant), "legs"),
+            travel=counted(travel, "travel"),
+            accommodations=counted(stays, "stays"),
         )
     return calendar.to_ical()
 
@@ -461,15 +475,16 @@ def feed(request, token: str):
             content_type="text/plain; charset=utf-8",
         )
     participant = link.participant
-    etag, last_modified = _feed_validators(participant)
+    stamps = _feed_stamps(participant)
+    etag, last_modified = _feed_validators(participant, stamps)
     last_modified_ts = int(last_modified.timestamp()) if last_modified else None
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified_ts)
     if not_modified is None:
-        body = cached_fragment(fragment_key("feed", etag), lambda: {"ics": _feed_body(participant)})["ics"]
+        body = cached_fragment(fragment_key("feed", etag), lambda: {"ics": _feed_body(participant, stamps)})["ics"]
         response = _ics_response(
             request, body, filename="cityexchange.ics", attachment=False, language=_feed_language(participant)
         )
-        response.page_cache_until = _feed_reads_differently_at(participant, now=timezone.now())
+        response.page_cache_until = _feed_reads_differently_at(stamps)
     else:
         response = not_modified
         response["Content-Language"] = _feed_language(participant)
@@ -554,7 +569,7 @@ def calendar_settings(request):
 @require_GET
 @offline_copy
 def visit_pdf(request, pk: int):
-    visit, participant = _delegate_visit(request, pk)
+    visit, participant = _delegate_visit(request, pk, with_stops=True)
     context = itinerary_context(visit, participant)
     pdf = pdf_from_template("trips/my/itinerary_pdf.html", context)
     response = HttpResponse(pdf, content_type="application/pdf")
