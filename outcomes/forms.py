@@ -1,7 +1,10 @@
 """Forms for what a visit achieved: meeting notes, lessons and membership outcomes."""
 
+from functools import partial
+
 from crispy_forms.layout import Column, Row
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from delegations.selectors import participants_for_officer
@@ -14,7 +17,43 @@ from visits.selectors import programmes_for_officer, visits_for_officer
 from .models import FollowUp, ItemNote, Lesson
 
 
-class ItemNoteForm(forms.ModelForm):
+def items_to_note(visit: StudyVisit):
+    """The items of ``visit`` a note or a lesson may be about (not the travel between them), in time order."""
+    return visit.itinerary_items.select_related("city").exclude(kind=ItineraryItem.Kind.TRAVEL)
+
+
+class _FetchedChoices(ModelChoiceIterator):
+    """A model choice field's choices from objects the page already fetched from its queryset: no query.
+
+    Validation still goes through the field's queryset, so what may be chosen is unchanged.
+    """
+
+    def __init__(self, field, objects):
+        super().__init__(field)
+        self.objects = objects
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.objects:
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.objects) + (self.field.empty_label is not None)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.objects)
+
+
+class _OffersFetchedItems:
+    def offer_items(self, items: list[ItineraryItem]) -> None:
+        """Offer ``items``, fetched by the page from ``items_to_note`` in its order, as the item choices."""
+        field = self.fields["item"]
+        field.iterator = partial(_FetchedChoices, objects=items)
+        field.widget.choices = field.choices
+
+
+class ItemNoteForm(_OffersFetchedItems, forms.ModelForm):
     class Meta:
         model = ItemNote
         fields = ["item", "discussed", "met_with"]
@@ -22,13 +61,11 @@ class ItemNoteForm(forms.ModelForm):
 
     def __init__(self, *args, visit: StudyVisit, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["item"].queryset = visit.itinerary_items.select_related("city").exclude(
-            kind=ItineraryItem.Kind.TRAVEL
-        )
+        self.fields["item"].queryset = items_to_note(visit)
         self.helper = form_helper(submit=_("Save note"))
 
 
-class LessonForm(forms.ModelForm):
+class LessonForm(_OffersFetchedItems, forms.ModelForm):
     class Meta:
         model = Lesson
         fields = ["theme", "title", "body", "item"]
@@ -37,9 +74,7 @@ class LessonForm(forms.ModelForm):
     def __init__(self, *args, visit: StudyVisit, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["theme"].queryset = Theme.objects.all()
-        self.fields["item"].queryset = visit.itinerary_items.select_related("city").exclude(
-            kind=ItineraryItem.Kind.TRAVEL
-        )
+        self.fields["item"].queryset = items_to_note(visit)
         self.helper = form_helper(submit=_("Save lesson"))
 
 
