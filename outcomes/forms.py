@@ -45,12 +45,15 @@ class _FetchedChoices(ModelChoiceIterator):
         return self.field.empty_label is not None or bool(self.objects)
 
 
+def _offer_fetched(field, objects) -> None:
+    field.iterator = partial(_FetchedChoices, objects=objects)
+    field.widget.choices = field.choices
+
+
 class _OffersFetchedItems:
     def offer_items(self, items: list[ItineraryItem]) -> None:
         """Offer ``items``, fetched by the page from ``items_to_note`` in its order, as the item choices."""
-        field = self.fields["item"]
-        field.iterator = partial(_FetchedChoices, objects=items)
-        field.widget.choices = field.choices
+        _offer_fetched(self.fields["item"], items)
 
 
 class ItemNoteForm(_OffersFetchedItems, forms.ModelForm):
@@ -169,9 +172,13 @@ class ProgrammeScopeForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, programmes: list[Programme] | None = None, **kwargs):
+        """``programmes``: the page's own list of ``programmes_for_officer(user)`` by name, to offer
+        without a query of its own."""
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes_for_officer(user).order_by("name", "pk")
+        if programmes is not None:
+            _offer_fetched(self.fields["programme"], programmes)
 
     def scope(self) -> dict:
         """The valid choices (nothing chosen, or a bad value: no narrowing)."""
@@ -191,7 +198,11 @@ class ChartsScopeForm(ProgrammeScopeForm):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, user=user, **kwargs)
-        years = visits_for_officer(user).dates("starts_on", "year", order="DESC")
-        self.fields["year"].choices = [("", _("Every year"))] + [(day.year, day.year) for day in years]
+    def __init__(
+        self, *args, user, programmes: list[Programme] | None = None, years: list[int] | None = None, **kwargs
+    ):
+        """``years``: the years the user's visits start in, latest first, where the page has them already."""
+        super().__init__(*args, user=user, programmes=programmes, **kwargs)
+        if years is None:
+            years = [day.year for day in visits_for_officer(user).dates("starts_on", "year", order="DESC")]
+        self.fields["year"].choices = [("", _("Every year"))] + [(year, year) for year in years]
