@@ -314,6 +314,7 @@ def dashboard_for_officer(
         participants.annotate(grouping=Value(grouping), label=F(field))
         .values_list("grouping", "label")
         .annotate(count=Count("pk"))
+        .order_by()
         for grouping, field in (("profession", "profession"), ("city", "home_city__name"))
     ]
     by_profession, by_city = {}, {}
