@@ -9,12 +9,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet, Value
 from django.utils import timezone
 
 from delegations.models import DelegationMember
 from partners.models import Organisation
-from visits.models import ItineraryItem, StudyVisit, Theme
+from visits.models import ItineraryItem, StudyVisit, Theme, VisitStop
 from visits.pdf import pdf_from_template
 
 from .models import FollowUp, ItemNote, Lesson
@@ -31,6 +31,8 @@ class ThemeSection:
 @dataclass
 class VisitReport:
     visit: StudyVisit
+    supporters: list[Organisation]
+    partner_networks: list[Organisation]
     members: list[DelegationMember]
     hosts: list[Organisation]
     days: list[tuple[dt.date, list[ItineraryItem]]]
@@ -43,19 +45,26 @@ class VisitReport:
         return [follow_up for follow_up in self.follow_ups if follow_up.is_overdue_on(self.today)]
 
 
-def visit_report(visit: StudyVisit, *, today: dt.date | None = None) -> VisitReport:
-    """Gather everything the report shows, in a fixed number of queries."""
-    visit = (
-        StudyVisit.objects.select_related("programme__organiser", "delegation__head")
-        .prefetch_related(
-            "stops__city",
-            "themes",
-            "programme__supporters",
-            "programme__partner_networks",
-            "delegation__home_cities",
-        )
-        .get(pk=visit.pk)
+def report_visits(visits: QuerySet[StudyVisit]) -> QuerySet[StudyVisit]:
+    """``visits`` with what the report shows of the visit itself: fetch the report's visit through
+    this, and the access check and the visit are one query."""
+    return visits.select_related("programme__organiser", "delegation__head").prefetch_related(
+        Prefetch("stops", queryset=VisitStop.objects.select_related("city")), "themes", "delegation__home_cities"
     )
+
+
+def visit_report(visit: StudyVisit, *, today: dt.date | None = None) -> VisitReport:
+    """Gather everything the report shows, in a fixed number of queries (the fewest for a visit
+    fetched through ``report_visits``)."""
+    programme = visit.programme
+    # The programme's supporters and partner networks in one query, each row saying its list.
+    listed = (
+        programme.supporters.annotate(listed_as=Value("supporter"))
+        .order_by()
+        .union(programme.partner_networks.annotate(listed_as=Value("network")).order_by(), all=True)
+        .order_by("name")
+    )
+    listed = list(listed)
     members = []
     if visit.delegation_id:
         members = list(
@@ -108,6 +117,8 @@ def visit_report(visit: StudyVisit, *, today: dt.date | None = None) -> VisitRep
     days = [(day, list(day_items)) for day, day_items in groupby(items, key=lambda item: item.local_start.date())]
     return VisitReport(
         visit=visit,
+        supporters=[organisation for organisation in listed if organisation.listed_as == "supporter"],
+        partner_networks=[organisation for organisation in listed if organisation.listed_as == "network"],
         members=members,
         hosts=sorted(hosts.values(), key=lambda organisation: organisation.name),
         days=days,

@@ -10,13 +10,16 @@ from visits.selectors import is_officer, programmes_for_officer, visits_for_offi
 
 from ..charts import dashboard_for_officer, visit_counts_for_officer
 from ..forms import ChartsScopeForm
-from ..reports import visit_report, visit_report_pdf
+from ..reports import report_visits, visit_report, visit_report_pdf
 
 
 @cached_page
 @login_required
 def report_page(request, pk: int):
-    visit = get_object_or_404(visits_for_officer(request.user), pk=pk)
+    visit = get_object_or_404(report_visits(visits_for_officer(request.user)), pk=pk)
+    # Within an officer's reach, so an officer: the menu's check (``roles.is_officer`` reads
+    # ``_is_officer``) needs no query of its own.
+    request.user._is_officer = True
     report = visit_report(visit)
     return render(request, "outcomes/report/report.html", {"report": report, "visit": report.visit})
 
@@ -24,7 +27,10 @@ def report_page(request, pk: int):
 @cached_page
 @login_required
 def report_pdf(request, pk: int):
-    visit = get_object_or_404(visits_for_officer(request.user), pk=pk)
+    visit = get_object_or_404(report_visits(visits_for_officer(request.user)), pk=pk)
+    # Within an officer's reach, so an officer: the menu's check (``roles.is_officer`` reads
+    # ``_is_officer``) needs no query of its own.
+    request.user._is_officer = True
     report = visit_report(visit)
     response = HttpResponse(visit_report_pdf(report), content_type="application/pdf")
     filename = f"report-{slugify(visit.title)[:60]}-{visit.starts_on:%Y}.pdf"
