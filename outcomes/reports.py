@@ -6,10 +6,11 @@ the follow-ups and where they stand.
 """
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from django.db.models import Prefetch, QuerySet, Value
+from django.db.models import F, Prefetch, QuerySet, Value
 from django.utils import timezone
 
 from delegations.models import DelegationMember
@@ -31,6 +32,7 @@ class ThemeSection:
 @dataclass
 class VisitReport:
     visit: StudyVisit
+    themes: list[Theme]
     supporters: list[Organisation]
     partner_networks: list[Organisation]
     members: list[DelegationMember]
@@ -49,7 +51,7 @@ def report_visits(visits: QuerySet[StudyVisit]) -> QuerySet[StudyVisit]:
     """``visits`` with what the report shows of the visit itself: fetch the report's visit through
     this, and the access check and the visit are one query."""
     return visits.select_related("programme__organiser", "delegation__head").prefetch_related(
-        Prefetch("stops", queryset=VisitStop.objects.select_related("city")), "themes", "delegation__home_cities"
+        Prefetch("stops", queryset=VisitStop.objects.select_related("city")), "delegation__home_cities"
     )
 
 
@@ -65,6 +67,17 @@ def visit_report(visit: StudyVisit, *, today: dt.date | None = None) -> VisitRep
         .order_by("name")
     )
     listed = list(listed)
+    # The themes of the visit, of its items and of its follow-ups in one query, each row saying whose.
+    tagged = [
+        Theme.objects.filter(**{f"{relation}__{to_visit}": visit.pk})
+        .annotate(tags=Value(relation), tagged_id=F(relation))
+        .order_by()
+        for relation, to_visit in (("visits", "pk"), ("itinerary_items", "visit"), ("follow_ups", "visit"))
+    ]
+    tagged = list(tagged[0].union(*tagged[1:], all=True).order_by("name"))
+    theme_ids_of = defaultdict(set)
+    for theme in tagged:
+        theme_ids_of[theme.tags, theme.tagged_id].add(theme.pk)
     members = []
     if visit.delegation_id:
         members = list(
@@ -78,7 +91,6 @@ def visit_report(visit: StudyVisit, *, today: dt.date | None = None) -> VisitRep
         .prefetch_related(
             # The report names each host's city: fetched with the hosts, not one query per host.
             Prefetch("host_organisations", queryset=Organisation.objects.select_related("city")),
-            "themes",
             Prefetch("notes", queryset=ItemNote.objects.select_related("author").order_by("created_at", "pk")),
         )
         .order_by("starts_at", "ends_at", "pk")
@@ -87,9 +99,7 @@ def visit_report(visit: StudyVisit, *, today: dt.date | None = None) -> VisitRep
     follow_ups = list(
         visit.follow_ups.select_related(
             "owner_participant", "owner_organisation", "owner_city", "resulting_membership__network"
-        )
-        .prefetch_related("themes")
-        .order_by("due_on", "pk")
+        ).order_by("due_on", "pk")
     )
 
     hosts: dict[int, Organisation] = {}
@@ -98,14 +108,16 @@ def visit_report(visit: StudyVisit, *, today: dt.date | None = None) -> VisitRep
             hosts.setdefault(organisation.pk, organisation)
 
     sections = []
-    visit_themes = list(visit.themes.all())
+    visit_themes = [theme for theme in tagged if theme.tags == "visits"]
     for theme in visit_themes:
         sections.append(
             ThemeSection(
                 theme=theme,
-                items=[item for item in items if theme in item.themes.all()],
+                items=[item for item in items if theme.pk in theme_ids_of["itinerary_items", item.pk]],
                 lessons=[lesson for lesson in lessons if lesson.theme_id == theme.pk],
-                follow_ups=[follow_up for follow_up in follow_ups if theme in follow_up.themes.all()],
+                follow_ups=[
+                    follow_up for follow_up in follow_ups if theme.pk in theme_ids_of["follow_ups", follow_up.pk]
+                ],
             )
         )
     theme_ids = {theme.pk for theme in visit_themes}
@@ -117,6 +129,7 @@ def visit_report(visit: StudyVisit, *, today: dt.date | None = None) -> VisitRep
     days = [(day, list(day_items)) for day, day_items in groupby(items, key=lambda item: item.local_start.date())]
     return VisitReport(
         visit=visit,
+        themes=visit_themes,
         supporters=[organisation for organisation in listed if organisation.listed_as == "supporter"],
         partner_networks=[organisation for organisation in listed if organisation.listed_as == "network"],
         members=members,
