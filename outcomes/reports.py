@@ -14,8 +14,8 @@ from django.db.models import F, Prefetch, QuerySet, Value
 from django.utils import timezone
 
 from delegations.models import DelegationMember
-from partners.models import Organisation
-from visits.models import ItineraryItem, StudyVisit, Theme, VisitStop
+from partners.models import City, Organisation
+from visits.models import ItineraryItem, StudyVisit, Theme
 from visits.pdf import pdf_from_template
 
 from .models import FollowUp, ItemNote, Lesson
@@ -32,6 +32,8 @@ class ThemeSection:
 @dataclass
 class VisitReport:
     visit: StudyVisit
+    stop_cities: list[City]
+    home_cities: list[City]
     themes: list[Theme]
     supporters: list[Organisation]
     partner_networks: list[Organisation]
@@ -50,9 +52,7 @@ class VisitReport:
 def report_visits(visits: QuerySet[StudyVisit]) -> QuerySet[StudyVisit]:
     """``visits`` with what the report shows of the visit itself: fetch the report's visit through
     this, and the access check and the visit are one query."""
-    return visits.select_related("programme__organiser", "delegation__head").prefetch_related(
-        Prefetch("stops", queryset=VisitStop.objects.select_related("city")), "delegation__home_cities"
-    )
+    return visits.select_related("programme__organiser", "delegation__head")
 
 
 def visit_report(visit: StudyVisit, *, today: dt.date | None = None) -> VisitReport:
@@ -67,6 +67,19 @@ def visit_report(visit: StudyVisit, *, today: dt.date | None = None) -> VisitRep
         .order_by("name")
     )
     listed = list(listed)
+    # The cities it travels to (by stop) and those the delegation comes from in one query.
+    cities = [
+        City.objects.filter(visit_stops__visit=visit.pk)
+        .annotate(listed_as=Value("stop"), position=F("visit_stops__position"))
+        .order_by()
+    ]
+    if visit.delegation_id:
+        cities.append(
+            City.objects.filter(delegations=visit.delegation_id)
+            .annotate(listed_as=Value("home"), position=Value(0))
+            .order_by()
+        )
+    cities = list(cities[0].union(*cities[1:], all=True).order_by("position", "name"))
     # The themes of the visit, of its items and of its follow-ups in one query, each row saying whose.
     tagged = [
         Theme.objects.filter(**{f"{relation}__{to_visit}": visit.pk})
@@ -129,6 +142,8 @@ def visit_report(visit: StudyVisit, *, today: dt.date | None = None) -> VisitRep
     days = [(day, list(day_items)) for day, day_items in groupby(items, key=lambda item: item.local_start.date())]
     return VisitReport(
         visit=visit,
+        stop_cities=[city for city in cities if city.listed_as == "stop"],
+        home_cities=[city for city in cities if city.listed_as == "home"],
         themes=visit_themes,
         supporters=[organisation for organisation in listed if organisation.listed_as == "supporter"],
         partner_networks=[organisation for organisation in listed if organisation.listed_as == "network"],
