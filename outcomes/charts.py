@@ -10,13 +10,13 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from delegations.models import Participant
-from partners.models import NetworkMembership, Organisation
-from visits.models import StudyVisit, Theme
+from partners.models import NetworkMembership, Organisation, localized
+from visits.models import StudyVisit
 from visits.selectors import programmes_for_officer, visits_for_officer
 
 from .models import FollowUp
@@ -223,11 +223,53 @@ def network_timeline(network: Organisation, memberships: list[NetworkMembership]
     )
 
 
-def dashboard_for_officer(user, *, today: dt.date | None = None, programme=None, year: int | None = None) -> dict:
+@dataclass(frozen=True)
+class VisitCount:
+    """The visits of one programme starting in one year, and their follow-ups by status."""
+
+    year: int
+    programme_id: int
+    visits: int
+    follow_ups: dict[str, int]
+
+
+def visit_counts_for_officer(user) -> list[VisitCount]:
+    """How many of the user's visits start each year in each programme, with their follow-ups by
+    status, in one query: the charts narrow them to their scope, the scope form offers their years."""
+    statuses = list(FollowUp.Status)
+    rows = (
+        visits_for_officer(user)
+        .values("starts_on__year", "programme")
+        .annotate(
+            visits=Count("pk", distinct=True),
+            **{f"follow_ups_{status}": Count("follow_ups", filter=Q(follow_ups__status=status)) for status in statuses},
+        )
+        .order_by("-starts_on__year", "programme")
+    )
+    return [
+        VisitCount(
+            year=row["starts_on__year"],
+            programme_id=row["programme"],
+            visits=row["visits"],
+            follow_ups={status: row[f"follow_ups_{status}"] for status in statuses},
+        )
+        for row in rows
+    ]
+
+
+def dashboard_for_officer(
+    user,
+    *,
+    today: dt.date | None = None,
+    programme=None,
+    year: int | None = None,
+    visit_counts: list[VisitCount] | None = None,
+) -> dict:
     """Every chart of the dashboard over the visits the user manages, in a fixed number of queries.
 
     ``programme`` (one of the user's) and ``year`` (of the visits' start) narrow every chart; a
     network's timeline then shows that programme's partner networks and the periods in that year.
+    ``visit_counts``: the page's own ``visit_counts_for_officer(user)``, where it has them already.
     """
     today = today or timezone.localdate()
     visits = visits_for_officer(user)
@@ -236,49 +278,55 @@ def dashboard_for_officer(user, *, today: dt.date | None = None, programme=None,
     if year is not None:
         visits = visits.filter(starts_on__year=year)
     visit_ids = visits.values("pk")
+    if visit_counts is None:
+        visit_counts = visit_counts_for_officer(user)
+    visit_counts = [
+        count
+        for count in visit_counts
+        if (programme is None or count.programme_id == programme.pk) and (year is None or count.year == year)
+    ]
 
     theme_counts = list(
         StudyVisit.objects.filter(pk__in=visit_ids)
-        .values("starts_on__year", "themes")
+        .values("starts_on__year", "themes", "themes__name", "themes__name_fr")
         .annotate(count=Count("pk", distinct=True))
         .order_by("starts_on__year", "themes")
     )
-    # A theme's name in the page's language (Theme.__str__), not the English column.
-    themes = Theme.objects.in_bulk({row["themes"] for row in theme_counts if row["themes"] is not None})
     per_year: dict[str, dict[str, int]] = defaultdict(dict)
     for row in theme_counts:
-        theme = themes.get(row["themes"])
-        per_year[str(row["starts_on__year"])][str(theme) if theme else _("No theme")] = row["count"]
+        # A theme's name in the page's language (as Theme.__str__), not the English column.
+        label = localized(row["themes__name"], row["themes__name_fr"]) if row["themes"] is not None else _("No theme")
+        per_year[str(row["starts_on__year"])][label] = row["count"]
     per_year = {
         label: dict(sorted(values.items(), key=lambda item: (item[0] == _("No theme"), item[0].casefold())))
         for label, values in per_year.items()
     }
 
-    visits_per_year = {
-        str(row["starts_on__year"]): row["count"]
-        for row in StudyVisit.objects.filter(pk__in=visit_ids).values("starts_on__year").annotate(count=Count("pk"))
-    }
+    visits_per_year: dict[str, int] = defaultdict(int)
+    for count in visit_counts:
+        visits_per_year[str(count.year)] += count.visits
 
+    # Both groupings of the same participants in one query, each in its chart's order.
     participants = Participant.objects.filter(
         pk__in=Participant.objects.filter(memberships__delegation__visits__in=visit_ids).values("pk")
     )
-    professions = dict(Participant.Profession.choices)
-    by_profession = {
-        str(professions.get(row["profession"], row["profession"])): {_("Participants"): row["count"]}
-        for row in participants.values("profession").annotate(count=Count("pk")).order_by("-count", "profession")
-    }
-    by_city = {
-        (row["home_city__name"] or _("Unknown city")): {_("Participants"): row["count"]}
-        for row in participants.values("home_city__name")
+    groupings = [
+        participants.annotate(grouping=Value(grouping), label=F(field))
+        .values_list("grouping", "label")
         .annotate(count=Count("pk"))
-        .order_by("-count", "home_city__name")
-    }
+        .order_by()
+        for grouping, field in (("profession", "profession"), ("city", "home_city__name"))
+    ]
+    by_profession, by_city = {}, {}
+    professions = dict(Participant.Profession.choices)
+    for grouping, label, count in groupings[0].union(groupings[1], all=True).order_by("grouping", "-count", "label"):
+        if grouping == "profession":
+            by_profession[str(professions.get(label, label))] = {_("Participants"): count}
+        else:
+            by_city[label or _("Unknown city")] = {_("Participants"): count}
 
     statuses = dict(FollowUp.Status.choices)
-    counts = {
-        row["status"]: row["count"]
-        for row in FollowUp.objects.filter(visit__in=visit_ids).values("status").annotate(count=Count("pk"))
-    }
+    counts = {value: sum(count.follow_ups[value] for count in visit_counts) for value in statuses}
     by_status = {str(label): {str(label): counts.get(value, 0)} for value, label in statuses.items()}
     status_colours = {str(label): STATUS_COLOURS[value] for value, label in statuses.items()}
 

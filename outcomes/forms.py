@@ -1,7 +1,10 @@
 """Forms for what a visit achieved: meeting notes, lessons and membership outcomes."""
 
+from functools import partial
+
 from crispy_forms.layout import Column, Row
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from delegations.selectors import participants_for_officer
@@ -14,7 +17,46 @@ from visits.selectors import programmes_for_officer, visits_for_officer
 from .models import FollowUp, ItemNote, Lesson
 
 
-class ItemNoteForm(forms.ModelForm):
+def items_to_note(visit: StudyVisit):
+    """The items of ``visit`` a note or a lesson may be about (not the travel between them), in time order."""
+    return visit.itinerary_items.select_related("city").exclude(kind=ItineraryItem.Kind.TRAVEL)
+
+
+class _FetchedChoices(ModelChoiceIterator):
+    """A model choice field's choices from objects the page already fetched from its queryset: no query.
+
+    Validation still goes through the field's queryset, so what may be chosen is unchanged.
+    """
+
+    def __init__(self, field, objects):
+        super().__init__(field)
+        self.objects = objects
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.objects:
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.objects) + (self.field.empty_label is not None)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.objects)
+
+
+def _offer_fetched(field, objects) -> None:
+    field.iterator = partial(_FetchedChoices, objects=objects)
+    field.widget.choices = field.choices
+
+
+class _OffersFetchedItems:
+    def offer_items(self, items: list[ItineraryItem]) -> None:
+        """Offer ``items``, fetched by the page from ``items_to_note`` in its order, as the item choices."""
+        _offer_fetched(self.fields["item"], items)
+
+
+class ItemNoteForm(_OffersFetchedItems, forms.ModelForm):
     class Meta:
         model = ItemNote
         fields = ["item", "discussed", "met_with"]
@@ -22,13 +64,11 @@ class ItemNoteForm(forms.ModelForm):
 
     def __init__(self, *args, visit: StudyVisit, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["item"].queryset = visit.itinerary_items.select_related("city").exclude(
-            kind=ItineraryItem.Kind.TRAVEL
-        )
+        self.fields["item"].queryset = items_to_note(visit)
         self.helper = form_helper(submit=_("Save note"))
 
 
-class LessonForm(forms.ModelForm):
+class LessonForm(_OffersFetchedItems, forms.ModelForm):
     class Meta:
         model = Lesson
         fields = ["theme", "title", "body", "item"]
@@ -37,9 +77,7 @@ class LessonForm(forms.ModelForm):
     def __init__(self, *args, visit: StudyVisit, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["theme"].queryset = Theme.objects.all()
-        self.fields["item"].queryset = visit.itinerary_items.select_related("city").exclude(
-            kind=ItineraryItem.Kind.TRAVEL
-        )
+        self.fields["item"].queryset = items_to_note(visit)
         self.helper = form_helper(submit=_("Save lesson"))
 
 
@@ -134,9 +172,13 @@ class ProgrammeScopeForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, programmes: list[Programme] | None = None, **kwargs):
+        """``programmes``: the page's own list of ``programmes_for_officer(user)`` by name, to offer
+        without a query of its own."""
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes_for_officer(user).order_by("name", "pk")
+        if programmes is not None:
+            _offer_fetched(self.fields["programme"], programmes)
 
     def scope(self) -> dict:
         """The valid choices (nothing chosen, or a bad value: no narrowing)."""
@@ -156,7 +198,11 @@ class ChartsScopeForm(ProgrammeScopeForm):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, user=user, **kwargs)
-        years = visits_for_officer(user).dates("starts_on", "year", order="DESC")
-        self.fields["year"].choices = [("", _("Every year"))] + [(day.year, day.year) for day in years]
+    def __init__(
+        self, *args, user, programmes: list[Programme] | None = None, years: list[int] | None = None, **kwargs
+    ):
+        """``years``: the years the user's visits start in, latest first, where the page has them already."""
+        super().__init__(*args, user=user, programmes=programmes, **kwargs)
+        if years is None:
+            years = [day.year for day in visits_for_officer(user).dates("starts_on", "year", order="DESC")]
+        self.fields["year"].choices = [("", _("Every year"))] + [(year, year) for year in years]

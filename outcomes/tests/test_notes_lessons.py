@@ -226,7 +226,7 @@ def test_notes_page_query_count_does_not_grow(client, django_assert_num_queries,
         LessonFactory(visit=visit, item=item, author=officer)
     client.force_login(officer)
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):
         response = client.get(reverse("outcomes:visit_notes", args=[visit.pk]))
 
     assert response.status_code == 200

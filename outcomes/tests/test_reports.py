@@ -133,7 +133,7 @@ def test_report_page_query_count_does_not_grow(client, django_assert_num_queries
         FollowUpFactory(visit=visit).themes.set([theme])
     client.force_login(superuser)
 
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(11):
         response = client.get(reverse("outcomes:visit_report", args=[visit.pk]))
 
     assert response.status_code == 200

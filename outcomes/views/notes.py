@@ -7,16 +7,16 @@ visit adds notes and lessons and edits their own, under /my/.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Exists, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from officers.forms import add_service_errors
 from pagecache.pages import cached_page
-from visits.models import ItineraryItem
+from visits.models import Programme
 from visits.selectors import visits_for_delegate, visits_for_officer
 
-from ..forms import ItemNoteForm, LessonForm, MembershipOutcomeForm
+from ..forms import ItemNoteForm, LessonForm, MembershipOutcomeForm, items_to_note
 from ..models import FollowUp, ItemNote, Lesson
 from ..services import follow_up_record_membership, item_note_create, item_note_update, lesson_create, lesson_update
 
@@ -25,8 +25,18 @@ DELEGATE = "delegate"
 
 
 def _visit_in_reach(request, pk: int, role: str):
-    selector = visits_for_officer if role == OFFICER else visits_for_delegate
-    return get_object_or_404(selector(request.user), pk=pk)
+    user = request.user
+    if role == OFFICER:
+        visit = get_object_or_404(visits_for_officer(user), pk=pk)
+        # Within an officer's reach, so an officer: the menu's check (``roles.is_officer`` reads
+        # ``_is_officer``) needs no query of its own.
+        user._is_officer = True
+        return visit
+    # A delegate may be an officer too (the menu says which): asked in the same query as the visit.
+    officer = Exists(Programme.officers.through.objects.filter(user=user.pk))
+    visit = get_object_or_404(visits_for_delegate(user).annotate(user_is_officer=officer), pk=pk)
+    user._is_officer = user.is_superuser or visit.user_is_officer
+    return visit
 
 
 def _notes_url(role: str) -> str:
@@ -69,19 +79,21 @@ def visit_notes(request, pk: int, role: str = OFFICER):
                 else:
                     messages.success(request, _("The lesson was saved."))
                     return redirect(_notes_url(role), pk=visit.pk)
-    items = (
-        visit.itinerary_items.exclude(kind=ItineraryItem.Kind.TRAVEL)
-        .select_related("city")
+    # Fetched once, in the forms' order: the page lists them with their notes, and both forms offer them.
+    items = list(
+        items_to_note(visit)
         .prefetch_related(Prefetch("notes", queryset=ItemNote.objects.select_related("author")))
-        .order_by("starts_at", "pk")
+        .order_by("starts_at", "ends_at", "pk")
     )
+    note_form.offer_items(items)
+    lesson_form.offer_items(items)
     lessons = visit.lessons.select_related("theme", "item", "author")
     return render(
         request,
         "outcomes/report/notes.html",
         {
             "visit": visit,
-            "items": items,
+            "items": sorted(items, key=lambda item: (item.starts_at, item.pk)),
             "lessons": lessons,
             "note_form": note_form,
             "lesson_form": lesson_form,

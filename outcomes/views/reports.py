@@ -6,17 +6,20 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 
 from pagecache.pages import cached_page
-from visits.selectors import is_officer, visits_for_officer
+from visits.selectors import is_officer, programmes_for_officer, visits_for_officer
 
-from ..charts import dashboard_for_officer
+from ..charts import dashboard_for_officer, visit_counts_for_officer
 from ..forms import ChartsScopeForm
-from ..reports import visit_report, visit_report_pdf
+from ..reports import report_visits, visit_report, visit_report_pdf
 
 
 @cached_page
 @login_required
 def report_page(request, pk: int):
-    visit = get_object_or_404(visits_for_officer(request.user), pk=pk)
+    visit = get_object_or_404(report_visits(visits_for_officer(request.user)), pk=pk)
+    # Within an officer's reach, so an officer: the menu's check (``roles.is_officer`` reads
+    # ``_is_officer``) needs no query of its own.
+    request.user._is_officer = True
     report = visit_report(visit)
     return render(request, "outcomes/report/report.html", {"report": report, "visit": report.visit})
 
@@ -24,7 +27,10 @@ def report_page(request, pk: int):
 @cached_page
 @login_required
 def report_pdf(request, pk: int):
-    visit = get_object_or_404(visits_for_officer(request.user), pk=pk)
+    visit = get_object_or_404(report_visits(visits_for_officer(request.user)), pk=pk)
+    # Within an officer's reach, so an officer: the menu's check (``roles.is_officer`` reads
+    # ``_is_officer``) needs no query of its own.
+    request.user._is_officer = True
     report = visit_report(visit)
     response = HttpResponse(visit_report_pdf(report), content_type="application/pdf")
     filename = f"report-{slugify(visit.title)[:60]}-{visit.starts_on:%Y}.pdf"
@@ -35,8 +41,15 @@ def report_pdf(request, pk: int):
 @cached_page
 @login_required
 def charts_dashboard(request):
-    if not is_officer(request.user):
+    user = request.user
+    # The officer's programmes, fetched once: whether there are any is the officer check (the menu's
+    # ``roles.is_officer`` then reads ``_is_officer``), and the scope form offers them.
+    programmes = list(programmes_for_officer(user).order_by("name", "pk"))
+    user._is_officer = user.is_superuser or bool(programmes)
+    if not is_officer(user):
         raise Http404
-    scope_form = ChartsScopeForm(request.GET or None, user=request.user)
-    charts = dashboard_for_officer(request.user, **scope_form.scope())
+    visit_counts = visit_counts_for_officer(user)
+    years = sorted({count.year for count in visit_counts}, reverse=True)
+    scope_form = ChartsScopeForm(request.GET or None, user=user, programmes=programmes, years=years)
+    charts = dashboard_for_officer(user, visit_counts=visit_counts, **scope_form.scope())
     return render(request, "outcomes/charts/dashboard.html", {**charts, "scope_form": scope_form})
