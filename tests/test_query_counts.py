@@ -222,13 +222,13 @@ PAGES = {
     "theme_list": (_themes, 4),
     "follow_up_board": (_follow_ups, 5),
     "participant_list": (_participants, 6),
-    "participant_detail": (_participant_detail, 7),  # with the bounced-address check
-    "delegation_list": (_delegations, 6),
-    "delegation_detail": (_delegation_detail, 10),
+    "participant_detail": (_participant_detail, 6),  # with the bounced-address check
+    "delegation_list": (_delegations, 5),
+    "delegation_detail": (_delegation_detail, 8),
     "city_list": (_cities, 4),
-    "city_detail": (_city_detail, 6),
+    "city_detail": (_city_detail, 5),
     "organisation_list": (_organisations, 5),
-    "organisation_detail": (_organisation_detail, 6),
+    "organisation_detail": (_organisation_detail, 5),
     "membership_list": (_memberships, 6),
     "check_in_board": (_check_in_board, 11),
     "delegation_messages": (_delegation_messages, 4),

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from officers.forms import add_service_errors
+from officers.roles import officer_confirmed
 from pagecache.pages import cached_page
 from visits.models import Programme
 from visits.selectors import visits_for_delegate, visits_for_officer
@@ -28,9 +29,7 @@ def _visit_in_reach(request, pk: int, role: str):
     user = request.user
     if role == OFFICER:
         visit = get_object_or_404(visits_for_officer(user), pk=pk)
-        # Within an officer's reach, so an officer: the menu's check (``roles.is_officer`` reads
-        # ``_is_officer``) needs no query of its own.
-        user._is_officer = True
+        officer_confirmed(user)  # within an officer's reach: the menu's check needs no query
         return visit
     # A delegate may be an officer too (the menu says which): asked in the same query as the visit.
     officer = Exists(Programme.officers.through.objects.filter(user=user.pk))

@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 
+from officers.roles import officer_confirmed
 from pagecache.pages import cached_page
 from visits.selectors import is_officer, programmes_for_officer, visits_for_officer
 
@@ -17,9 +18,7 @@ from ..reports import report_visits, visit_report, visit_report_pdf
 @login_required
 def report_page(request, pk: int):
     visit = get_object_or_404(report_visits(visits_for_officer(request.user)), pk=pk)
-    # Within an officer's reach, so an officer: the menu's check (``roles.is_officer`` reads
-    # ``_is_officer``) needs no query of its own.
-    request.user._is_officer = True
+    officer_confirmed(request.user)  # within an officer's reach: the menu's check needs no query
     report = visit_report(visit)
     return render(request, "outcomes/report/report.html", {"report": report, "visit": report.visit})
 
@@ -28,9 +27,7 @@ def report_page(request, pk: int):
 @login_required
 def report_pdf(request, pk: int):
     visit = get_object_or_404(report_visits(visits_for_officer(request.user)), pk=pk)
-    # Within an officer's reach, so an officer: the menu's check (``roles.is_officer`` reads
-    # ``_is_officer``) needs no query of its own.
-    request.user._is_officer = True
+    officer_confirmed(request.user)  # within an officer's reach: the menu's check needs no query
     report = visit_report(visit)
     response = HttpResponse(visit_report_pdf(report), content_type="application/pdf")
     filename = f"report-{slugify(visit.title)[:60]}-{visit.starts_on:%Y}.pdf"
