@@ -201,6 +201,15 @@ def cities_for_visit(visit: StudyVisit) -> QuerySet[City]:
     )
 
 
+def cities_in_visit_order(cities: list[City], stops: list[VisitStop]) -> list[City]:
+    """``cities`` (by name) in the order of ``cities_for_visit``, from the visit's ``stops`` already fetched."""
+    first_position = {}
+    for stop in sorted(stops, key=lambda stop: stop.position):
+        first_position.setdefault(stop.city_id, stop.position)
+    # A stable sort: the cities of no stop keep their order by name, after the host cities.
+    return sorted(cities, key=lambda city: (city.pk not in first_position, first_position.get(city.pk, 0)))
+
+
 def itinerary_days(
     visit: StudyVisit,
     items: list[ItineraryItem],
