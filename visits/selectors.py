@@ -86,22 +86,24 @@ def visits_for_user(user) -> QuerySet[StudyVisit]:
     return StudyVisit.objects.select_related("programme", "delegation").filter(pk__in=ids)
 
 
-def itinerary_for_visit(visit: StudyVisit) -> QuerySet[ItineraryItem]:
-    """A visit's items in time order, with what a page shows of each."""
+def itinerary_for_visit(visit: StudyVisit, *, hosts=True, themes=True) -> QuerySet[ItineraryItem]:
+    """A visit's items in time order, with their cities and (unless a page shows none) hosts and themes."""
     return (
         visit.itinerary_items.select_related("city")
-        .prefetch_related("host_organisations", "themes")
+        .prefetch_related(*(["host_organisations"] if hosts else []), *(["themes"] if themes else []))
         .order_by("starts_at", "ends_at", "pk")
     )
 
 
-def legs_for_visit(visit: StudyVisit) -> QuerySet[TravelLeg]:
-    """A visit's travel legs in time order, with both cities and the members of sub-group legs."""
-    return (
-        visit.legs.select_related("from_city", "to_city")
-        .prefetch_related(Prefetch("members", queryset=DelegationMember.objects.select_related("participant")))
-        .order_by("departs_at", "arrives_at", "pk")
-    )
+def legs_for_visit(visit: StudyVisit, *, travellers=True) -> QuerySet[TravelLeg]:
+    """A visit's travel legs in time order, with both cities and (unless a page shows none) the
+    members of sub-group legs."""
+    legs = visit.legs.select_related("from_city", "to_city").order_by("departs_at", "arrives_at", "pk")
+    if travellers:
+        legs = legs.prefetch_related(
+            Prefetch("members", queryset=DelegationMember.objects.select_related("participant"))
+        )
+    return legs
 
 
 def legs_for_participant(visits, participant) -> QuerySet[TravelLeg]:

@@ -30,8 +30,8 @@ from .visits import _officer_visit
 def _itinerary(visit):
     stops = list(visit.stops.select_related("city").order_by("position"))
     # The planner shows no hosts, themes or travellers, and the services reload what they change.
-    items = list(itinerary_for_visit(visit).prefetch_related(None))
-    legs = list(legs_for_visit(visit).prefetch_related(None))
+    items = list(itinerary_for_visit(visit, hosts=False, themes=False))
+    legs = list(legs_for_visit(visit, travellers=False))
     calendars = planner_calendars(visit, stops, items, legs)
     entries = sorted([*items, *legs], key=lambda entry: (entry.starts_at, entry.ends_at, entry.is_leg, entry.pk))
     return calendars, entries

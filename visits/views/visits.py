@@ -148,7 +148,8 @@ def _visit_fragments(visit, stops) -> dict:
         "visit": visit,
         "days": itinerary_days(
             visit,
-            list(itinerary_for_visit(visit)),
+            # The itinerary names each item's hosts, not its themes.
+            list(itinerary_for_visit(visit, themes=False)),
             list(legs_for_visit(visit)),
             host_city_ids={stop.city_id for stop in stops},
         ),
@@ -202,7 +203,8 @@ def _visit_page(
         fragments = cached_fragment(fragment_key("visit-editor", *version), lambda: _visit_fragments(visit, stops))
         context["fragments"] = {name: with_csrf(request, html) for name, html in fragments.items()}
         return render(request, "visits/visit_detail.html", context, status=status)
-    items, legs = list(itinerary_for_visit(visit)), list(legs_for_visit(visit))
+    # Themes are not shown in the itinerary: only an item's edit form asks for its own.
+    items, legs = list(itinerary_for_visit(visit, themes=False)), list(legs_for_visit(visit))
     cities = _editor_cities(stops)
     if editing is None and edit_id:
         editing = next((item for item in items if item.pk == int(edit_id)), None)
