@@ -126,7 +126,7 @@ def test_visit_history_query_count_does_not_grow_with_changed_items(
         item.save()
     url = reverse("visits:visit_detail", args=[world.visit.pk])
 
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(17):
         response = officer_client.get(url)
 
     assert _history(response).count("title: Meeting") == size

@@ -55,11 +55,28 @@ def entry_label(entry: ItineraryItem | TravelLeg) -> str:
     return f"{clock(start)}–{clock(end)} · {entry.title}"
 
 
-def edit_url(visit: StudyVisit, entry: ItineraryItem | TravelLeg) -> str:
-    """The entry's existing edit form on the visit page."""
+def edit_url(visit_url: str, entry: ItineraryItem | TravelLeg) -> str:
+    """The entry's existing edit form on the visit page (``visit_url``)."""
     if entry.is_leg:
-        return reverse("visits:visit_detail", args=[visit.pk]) + f"?edit_leg={entry.pk}#leg-{entry.pk}"
-    return reverse("visits:visit_detail", args=[visit.pk]) + f"?edit={entry.pk}#item-{entry.pk}"
+        return visit_url + f"?edit_leg={entry.pk}#leg-{entry.pk}"
+    return visit_url + f"?edit={entry.pk}#item-{entry.pk}"
+
+
+@dataclass(frozen=True)
+class PlannerEntry:
+    """An item or leg with what the planner says of it, worked out once for its list and its calendars."""
+
+    entry: ItineraryItem | TravelLeg
+    key: str
+    label: str
+    url: str
+
+
+def planner_entries(visit: StudyVisit, entries) -> dict[str, PlannerEntry]:
+    """``entries`` by key (``entry_key``), in their order, each with its label and edit link."""
+    visit_url = reverse("visits:visit_detail", args=[visit.pk])
+    shown = (PlannerEntry(entry, entry_key(entry), entry_label(entry), edit_url(visit_url, entry)) for entry in entries)
+    return {planner_entry.key: planner_entry for planner_entry in shown}
 
 
 @dataclass
@@ -71,7 +88,8 @@ class PlannerCalendar:
     last_day: dt.date
     entries: list = field(default_factory=list)
 
-    def as_json(self, visit: StudyVisit) -> dict:
+    def as_json(self, shown: dict[str, PlannerEntry]) -> dict:
+        """FullCalendar's options for this city; ``shown``: ``planner_entries`` of the visit's entries."""
         zone = self.city.zone
         events, earliest, latest = [], DAY_STARTS, DAY_ENDS
         for entry in self.entries:
@@ -82,19 +100,20 @@ class PlannerCalendar:
                 earliest, latest = min(earliest, start.time()), max(latest, end.time())
             else:
                 earliest, latest = dt.time(0), dt.time(23, 59)
+            planner_entry = shown[entry_key(entry)]
             events.append(
                 {
-                    "id": entry_key(entry),
-                    "title": entry_label(entry),
+                    "id": planner_entry.key,
+                    "title": planner_entry.label,
                     "start": wall(start),
                     "end": wall(end),
-                    "url": edit_url(visit, entry),
+                    "url": planner_entry.url,
                     "classNames": [
                         "planner-leg" if entry.is_leg else "planner-item",
                         f"planner-{entry.status}",
                     ],
                     "editable": entry.status != ItineraryItem.Status.CANCELLED,
-                    "extendedProps": {"entry": entry_key(entry)},
+                    "extendedProps": {"entry": planner_entry.key},
                 }
             )
         slot_max = "24:00:00" if latest >= dt.time(23) else f"{latest.hour + 1:02d}:00:00"

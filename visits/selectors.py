@@ -86,22 +86,24 @@ def visits_for_user(user) -> QuerySet[StudyVisit]:
     return StudyVisit.objects.select_related("programme", "delegation").filter(pk__in=ids)
 
 
-def itinerary_for_visit(visit: StudyVisit) -> QuerySet[ItineraryItem]:
-    """A visit's items in time order, with what a page shows of each."""
+def itinerary_for_visit(visit: StudyVisit, *, hosts=True, themes=True) -> QuerySet[ItineraryItem]:
+    """A visit's items in time order, with their cities and (unless a page shows none) hosts and themes."""
     return (
         visit.itinerary_items.select_related("city")
-        .prefetch_related("host_organisations", "themes")
+        .prefetch_related(*(["host_organisations"] if hosts else []), *(["themes"] if themes else []))
         .order_by("starts_at", "ends_at", "pk")
     )
 
 
-def legs_for_visit(visit: StudyVisit) -> QuerySet[TravelLeg]:
-    """A visit's travel legs in time order, with both cities and the members of sub-group legs."""
-    return (
-        visit.legs.select_related("from_city", "to_city")
-        .prefetch_related(Prefetch("members", queryset=DelegationMember.objects.select_related("participant")))
-        .order_by("departs_at", "arrives_at", "pk")
-    )
+def legs_for_visit(visit: StudyVisit, *, travellers=True) -> QuerySet[TravelLeg]:
+    """A visit's travel legs in time order, with both cities and (unless a page shows none) the
+    members of sub-group legs."""
+    legs = visit.legs.select_related("from_city", "to_city").order_by("departs_at", "arrives_at", "pk")
+    if travellers:
+        legs = legs.prefetch_related(
+            Prefetch("members", queryset=DelegationMember.objects.select_related("participant"))
+        )
+    return legs
 
 
 def legs_for_participant(visits, participant) -> QuerySet[TravelLeg]:
@@ -199,6 +201,15 @@ def cities_for_visit(visit: StudyVisit) -> QuerySet[City]:
     return City.objects.annotate(stop_position=Subquery(stop[:1])).order_by(
         F("stop_position").asc(nulls_last=True), "name", "pk"
     )
+
+
+def cities_in_visit_order(cities: list[City], stops: list[VisitStop]) -> list[City]:
+    """``cities`` (by name) in the order of ``cities_for_visit``, from the visit's ``stops`` already fetched."""
+    first_position = {}
+    for stop in sorted(stops, key=lambda stop: stop.position):
+        first_position.setdefault(stop.city_id, stop.position)
+    # A stable sort: the cities of no stop keep their order by name, after the host cities.
+    return sorted(cities, key=lambda city: (city.pk not in first_position, first_position.get(city.pk, 0)))
 
 
 def itinerary_days(

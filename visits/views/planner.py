@@ -22,14 +22,16 @@ from pagecache.pages import cached_page
 from .. import services
 from ..forms import ItineraryItemForm, PlannerBulkForm, PlannerMoveForm
 from ..models import ItineraryItem
-from ..planner import edit_url, entry_key, entry_label, planner_calendars
+from ..planner import entry_label, planner_calendars, planner_entries
 from ..selectors import itinerary_for_visit, legs_for_visit
 from .visits import _officer_visit
 
 
 def _itinerary(visit):
     stops = list(visit.stops.select_related("city").order_by("position"))
-    items, legs = list(itinerary_for_visit(visit)), list(legs_for_visit(visit))
+    # The planner shows no hosts, themes or travellers, and the services reload what they change.
+    items = list(itinerary_for_visit(visit, hosts=False, themes=False))
+    legs = list(legs_for_visit(visit, travellers=False))
     calendars = planner_calendars(visit, stops, items, legs)
     entries = sorted([*items, *legs], key=lambda entry: (entry.starts_at, entry.ends_at, entry.is_leg, entry.pk))
     return calendars, entries
@@ -55,8 +57,9 @@ PLANNER_CSP = {"style-src": [NONCE], "font-src": ["data:"]}
 @csp_update(PLANNER_CSP)
 def _planner_page(request, visit, *, status=200, **given):
     calendars, entries = _itinerary(visit)
+    shown = planner_entries(visit, entries)
     data = {
-        "calendars": [calendar.as_json(visit) for calendar in calendars],
+        "calendars": [calendar.as_json(shown) for calendar in calendars],
         "moveUrl": reverse("visits:planner_move", args=[visit.pk]),
         "failed": _("The change could not be saved: check your connection and try again."),
         "saving": _("Saving…"),
@@ -64,10 +67,7 @@ def _planner_page(request, visit, *, status=200, **given):
     forms = _forms(visit, entries, calendars, **given)
     bulk = forms["bulk_form"]
     ticked = set(bulk.data.getlist("entries")) if bulk.is_bound else set()
-    rows = [
-        (entry, entry_label(entry), entry_key(entry), entry_key(entry) in ticked, edit_url(visit, entry))
-        for entry in entries
-    ]
+    rows = [(row.entry, row.label, row.key, row.key in ticked, row.url) for row in shown.values()]
     context = {
         "visit": visit,
         "calendars": calendars,

@@ -2,6 +2,7 @@
 
 from allauth.account.forms import ResetPasswordForm
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from officers.forms import add_service_errors
-from officers.roles import officer_required
+from officers.roles import officer_confirmed, officer_required
 from officers.views import OfficerListView, form_page
 from pagecache.pages import cached_page
 
@@ -31,11 +32,14 @@ class ProgrammeListView(OfficerListView):
 
 
 @cached_page
-@officer_required
+@login_required
 def programme_detail(request, pk: int):
+    # The selector is the officer gate: anyone else (signed in) gets 404, as from officer_required,
+    # and the navigation's officer check need not ask again.
     programme = get_object_or_404(
         programmes_for_officer(request.user).prefetch_related("supporters", "partner_networks", "officers"), pk=pk
     )
+    officer_confirmed(request.user)
     return _programme_page(request, programme)
 
 

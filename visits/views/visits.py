@@ -17,9 +17,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from officers.forms import add_service_errors
 from officers.history import history_entries
-from officers.roles import officer_required
+from officers.roles import officer_confirmed, officer_required
 from officers.views import OfficerListView, form_page, query_id
 from pagecache.pages import cached_page
+from partners.models import City
 
 from .. import services
 from ..filters import VisitFilter
@@ -27,6 +28,7 @@ from ..forms import ItineraryItemForm, PublishConfirmForm, TravelLegForm, VisitC
 from ..models import ItineraryItem, StudyVisit, TravelLeg, VisitStop
 from ..pagecache import CSRF_PLACEHOLDER, cached_fragment, fragment_key, with_csrf
 from ..selectors import (
+    cities_in_visit_order,
     digest_schedule_for_visit,
     itinerary_days,
     itinerary_for_visit,
@@ -93,19 +95,28 @@ def visit_edit(request, pk: int):
     )
 
 
-def _visit_forms(visit, stops) -> dict:
+def _editor_cities(stops) -> dict:
+    """The cities the editor's forms offer, fetched once: by name for a host city, the visit's first for the rest."""
+    cities = list(City.objects.order_by("name", "pk"))
+    return {"by_name": cities, "for_visit": cities_in_visit_order(cities, stops)}
+
+
+def _visit_forms(visit, stops, cities) -> dict:
     first_city = stops[0].city if stops else None
     second_city = stops[1].city if len(stops) > 1 else first_city
     return {
         "item_form": ItineraryItemForm(
-            instance=ItineraryItem(visit=visit), initial={"city": first_city, "day": visit.starts_on}
+            instance=ItineraryItem(visit=visit),
+            initial={"city": first_city, "day": visit.starts_on},
+            cities=cities["for_visit"],
         ),
         "leg_form": TravelLegForm(
             instance=TravelLeg(visit=visit),
             prefix="leg",
             initial={"from_city": first_city, "to_city": second_city, "departure_day": visit.starts_on},
+            cities=cities["for_visit"],
         ),
-        "stop_form": VisitStopForm(instance=VisitStop(visit=visit), prefix="stop"),
+        "stop_form": VisitStopForm(instance=VisitStop(visit=visit), prefix="stop", cities=cities["by_name"]),
     }
 
 
@@ -137,12 +148,13 @@ def _visit_fragments(visit, stops) -> dict:
         "visit": visit,
         "days": itinerary_days(
             visit,
-            list(itinerary_for_visit(visit)),
+            # The itinerary names each item's hosts, not its themes.
+            list(itinerary_for_visit(visit, themes=False)),
             list(legs_for_visit(visit)),
             host_city_ids={stop.city_id for stop in stops},
         ),
         "csrf_token": CSRF_PLACEHOLDER,
-        **_visit_forms(visit, stops),
+        **_visit_forms(visit, stops, _editor_cities(stops)),
     }
     fragments = {
         name: render_to_string(f"visits/_visit_{name}.html", context)
@@ -191,16 +203,18 @@ def _visit_page(
         fragments = cached_fragment(fragment_key("visit-editor", *version), lambda: _visit_fragments(visit, stops))
         context["fragments"] = {name: with_csrf(request, html) for name, html in fragments.items()}
         return render(request, "visits/visit_detail.html", context, status=status)
-    items, legs = list(itinerary_for_visit(visit)), list(legs_for_visit(visit))
+    # Themes are not shown in the itinerary: only an item's edit form asks for its own.
+    items, legs = list(itinerary_for_visit(visit, themes=False)), list(legs_for_visit(visit))
+    cities = _editor_cities(stops)
     if editing is None and edit_id:
         editing = next((item for item in items if item.pk == int(edit_id)), None)
         if editing is not None:
-            edit_form = ItineraryItemForm(instance=editing, prefix="edit")
+            edit_form = ItineraryItemForm(instance=editing, prefix="edit", cities=cities["for_visit"])
     if editing_leg is None and edit_leg_id:
         editing_leg = next((leg for leg in legs if leg.pk == int(edit_leg_id)), None)
         if editing_leg is not None:
-            leg_edit_form = TravelLegForm(instance=editing_leg, prefix="edit-leg")
-    forms = _visit_forms(visit, stops)
+            leg_edit_form = TravelLegForm(instance=editing_leg, prefix="edit-leg", cities=cities["for_visit"])
+    forms = _visit_forms(visit, stops, cities)
     context.update(
         {
             "history": _visit_history(visit),
@@ -226,6 +240,8 @@ def visit_detail(request, pk: int):
     if visit is None:
         visit = get_object_or_404(visits_for_delegate(request.user), pk=pk)
         return redirect("my:itinerary", visit.pk)
+    # Only an officer's selector finds it: the navigation's officer check need not ask again.
+    officer_confirmed(request.user)
     return _visit_page(request, visit)
 
 
