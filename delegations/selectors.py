@@ -29,21 +29,18 @@ def delegations_for_officer(user) -> QuerySet[Delegation]:
     return delegations.filter(pk__in=_delegation_ids_for_officer(user))
 
 
-def home_city_names() -> ArraySubquery:
-    """For ``annotate`` on delegations: their home cities by name, each named as ``str(city)`` names it."""
-    return ArraySubquery(
-        City.objects.filter(delegations=OuterRef("pk")).order_by("name").values(label=City.str_in_sql())
-    )
-
-
 def delegation_pages_for_officer(user) -> QuerySet[Delegation]:
     """Delegations the user may manage, each with the short lists its page names, in the same row.
 
-    ``home_city_names`` (see ``home_city_names``); ``visit_rows``: the visits it travels on,
-    latest first (``id``, ``title``).
+    ``home_city_rows``: the home cities by name (``name``, ``country``); ``visit_rows``: the visits
+    it travels on, latest first (``id``, ``title``).
     """
     return delegations_for_officer(user).annotate(
-        home_city_names=home_city_names(),
+        home_city_rows=ArraySubquery(
+            City.objects.filter(delegations=OuterRef("pk"))
+            .order_by("name")
+            .values(row=JSONObject(name="name", country="country"))
+        ),
         visit_rows=ArrayAgg(
             JSONObject(id="visits__id", title="visits__title"),
             filter=Q(visits__isnull=False),

@@ -5,7 +5,7 @@ from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Concat, Lower
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -60,11 +60,6 @@ class City(models.Model):
 
     def get_absolute_url(self):
         return reverse("partners:city_detail", args=[self.pk])
-
-    @staticmethod
-    def str_in_sql() -> Concat:
-        """``str(city)`` as the database writes it, for a page that names cities without fetching them."""
-        return Concat("name", models.Value(" ("), "country", models.Value(")"))
 
     @property
     def long_name(self) -> str:

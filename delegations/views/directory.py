@@ -28,7 +28,6 @@ from ..models import Delegation, DelegationMember, Participant
 from ..selectors import (
     delegation_pages_for_officer,
     delegations_for_officer,
-    home_city_names,
     participants_for_officer,
     roster_for_delegation,
 )
@@ -129,7 +128,8 @@ class DelegationListView(OfficerListView):
     def get_base_queryset(self):
         return (
             delegations_for_officer(self.request.user)
-            .annotate(home_city_names=home_city_names(), member_count=Count("members", distinct=True))
+            .prefetch_related("home_cities")
+            .annotate(member_count=Count("members", distinct=True))
             .order_by("name", "pk")
         )
 
