@@ -5,12 +5,7 @@ one they formed themselves and no visit takes yet; they reach a participant on t
 of such a delegation, or one they entered themselves. Admins reach everything.
 """
 
-from django.contrib.postgres.aggregates import ArrayAgg
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef, Q, QuerySet, Value
-from django.db.models.functions import JSONObject
-
-from partners.models import City
+from django.db.models import Q, QuerySet
 
 from .models import Delegation, DelegationMember, Participant
 
@@ -27,27 +22,6 @@ def delegations_for_officer(user) -> QuerySet[Delegation]:
     if user.is_superuser:
         return delegations
     return delegations.filter(pk__in=_delegation_ids_for_officer(user))
-
-
-def delegation_pages_for_officer(user) -> QuerySet[Delegation]:
-    """Delegations the user may manage, each with the short lists its page names, in the same row.
-
-    ``home_city_rows``: the home cities by name (``name``, ``country``); ``visit_rows``: the visits
-    it travels on, latest first (``id``, ``title``).
-    """
-    return delegations_for_officer(user).annotate(
-        home_city_rows=ArraySubquery(
-            City.objects.filter(delegations=OuterRef("pk"))
-            .order_by("name")
-            .values(row=JSONObject(name="name", country="country"))
-        ),
-        visit_rows=ArrayAgg(
-            JSONObject(id="visits__id", title="visits__title"),
-            filter=Q(visits__isnull=False),
-            order_by="-visits__starts_on",
-            default=Value([]),
-        ),
-    )
 
 
 def participants_for_officer(user) -> QuerySet[Participant]:

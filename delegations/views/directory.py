@@ -25,12 +25,7 @@ from .. import services
 from ..filters import DelegationFilter, ParticipantFilter
 from ..forms import DelegationForm, JoinRequestForm, MemberAddForm, MemberForm, ParticipantForm
 from ..models import Delegation, DelegationMember, Participant
-from ..selectors import (
-    delegation_pages_for_officer,
-    delegations_for_officer,
-    participants_for_officer,
-    roster_for_delegation,
-)
+from ..selectors import delegations_for_officer, participants_for_officer, roster_for_delegation
 
 
 class ParticipantListView(OfficerListView):
@@ -142,6 +137,7 @@ def _delegation_page(request, delegation, *, add_form=None, status=200):
             for member in roster_for_delegation(delegation)
         ],
         "add_form": add_form or MemberAddForm(user=request.user, instance=DelegationMember(delegation=delegation)),
+        "visits": delegation.visits.select_related("programme").order_by("-starts_on"),
         "history": history_entries(
             Delegation.history.filter(id=delegation.pk),
             DelegationMember.history.filter(delegation_id=delegation.pk).select_related("participant"),
@@ -153,7 +149,7 @@ def _delegation_page(request, delegation, *, add_form=None, status=200):
 @cached_page
 @officer_required
 def delegation_detail(request, pk: int):
-    delegation = get_object_or_404(delegation_pages_for_officer(request.user), pk=pk)
+    delegation = get_object_or_404(delegations_for_officer(request.user).prefetch_related("home_cities"), pk=pk)
     return _delegation_page(request, delegation)
 
 
@@ -175,7 +171,7 @@ def delegation_edit(request, pk: int | None = None):
 @officer_required
 @require_POST
 def member_add(request, pk: int):
-    delegation = get_object_or_404(delegation_pages_for_officer(request.user), pk=pk)
+    delegation = get_object_or_404(delegations_for_officer(request.user).prefetch_related("home_cities"), pk=pk)
     form = MemberAddForm(request.POST, user=request.user, instance=DelegationMember(delegation=delegation))
     if form.is_valid():
         member = services.delegation_member_add(delegation, by=request.user, **form.cleaned_data)
