@@ -215,16 +215,16 @@ def _delegation_messages(officer, n):
 PAGES = {
     "dashboard": (_dashboard, 6),  # with the programme choices of its scope
     "visit_list": (_visits, 6),
-    "visit_detail": (_visit_detail, 23),  # cold cache; served again from the cache: 5 (test_page_caching)
-    "planner": (_planner, 12),
+    "visit_detail": (_visit_detail, 18),  # cold cache; served again from the cache: 5 (test_page_caching)
+    "planner": (_planner, 9),
     "programme_list": (_programmes, 4),
-    "programme_detail": (_programme_detail, 7),
+    "programme_detail": (_programme_detail, 6),
     "theme_list": (_themes, 4),
     "follow_up_board": (_follow_ups, 5),
     "participant_list": (_participants, 6),
     "participant_detail": (_participant_detail, 6),  # with the bounced-address check
-    "delegation_list": (_delegations, 5),
-    "delegation_detail": (_delegation_detail, 8),
+    "delegation_list": (_delegations, 6),
+    "delegation_detail": (_delegation_detail, 10),
     "city_list": (_cities, 4),
     "city_detail": (_city_detail, 5),
     "organisation_list": (_organisations, 5),
