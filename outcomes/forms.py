@@ -1,14 +1,11 @@
 """Forms for what a visit achieved: meeting notes, lessons and membership outcomes."""
 
-from functools import partial
-
 from crispy_forms.layout import Column, Row
 from django import forms
-from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from delegations.selectors import participants_for_officer
-from officers.forms import form_helper
+from officers.forms import form_helper, offer_fetched
 from partners.models import City, NetworkMembership, Organisation
 from visits.forms import DATE
 from visits.models import ItineraryItem, Programme, StudyVisit, Theme
@@ -22,38 +19,10 @@ def items_to_note(visit: StudyVisit):
     return visit.itinerary_items.select_related("city").exclude(kind=ItineraryItem.Kind.TRAVEL)
 
 
-class _FetchedChoices(ModelChoiceIterator):
-    """A model choice field's choices from objects the page already fetched from its queryset: no query.
-
-    Validation still goes through the field's queryset, so what may be chosen is unchanged.
-    """
-
-    def __init__(self, field, objects):
-        super().__init__(field)
-        self.objects = objects
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in self.objects:
-            yield self.choice(obj)
-
-    def __len__(self):
-        return len(self.objects) + (self.field.empty_label is not None)
-
-    def __bool__(self):
-        return self.field.empty_label is not None or bool(self.objects)
-
-
-def _offer_fetched(field, objects) -> None:
-    field.iterator = partial(_FetchedChoices, objects=objects)
-    field.widget.choices = field.choices
-
-
 class _OffersFetchedItems:
     def offer_items(self, items: list[ItineraryItem]) -> None:
         """Offer ``items``, fetched by the page from ``items_to_note`` in its order, as the item choices."""
-        _offer_fetched(self.fields["item"], items)
+        offer_fetched(self.fields["item"], items)
 
 
 class ItemNoteForm(_OffersFetchedItems, forms.ModelForm):
@@ -178,7 +147,7 @@ class ProgrammeScopeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes_for_officer(user).order_by("name", "pk")
         if programmes is not None:
-            _offer_fetched(self.fields["programme"], programmes)
+            offer_fetched(self.fields["programme"], programmes)
 
     def scope(self) -> dict:
         """The valid choices (nothing chosen, or a bad value: no narrowing)."""

@@ -1,10 +1,10 @@
 """Search and filters of the officer's lists (django-filter)."""
 
-from functools import partial
-
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from officers.forms import offer_fetched
 
 from .models import Programme, StudyVisit, Theme
 from .selectors import programmes_for_officer
@@ -12,37 +12,6 @@ from .selectors import programmes_for_officer
 
 def _officer_programmes(request):
     return programmes_for_officer(request.user) if request else Programme.objects.none()
-
-
-class _FetchedChoices(django_filters.fields.ModelChoiceIterator):
-    """A model choice field's choices from objects already fetched, in its queryset's order: no query.
-
-    Validation still goes through the field's queryset, so what may be chosen is unchanged.
-    """
-
-    def __init__(self, field, objects):
-        super().__init__(field)
-        self.objects = objects
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        if self.field.null_label is not None:
-            yield (self.field.null_value, self.field.null_label)
-        for obj in self.objects:
-            yield self.choice(obj)
-
-    def __len__(self):
-        return len(self.objects) + (self.field.empty_label is not None) + (self.field.null_label is not None)
-
-    def __bool__(self):
-        return self.field.empty_label is not None or bool(self.objects)
-
-
-def offer_fetched(field, objects) -> None:
-    """Let ``field`` (a django-filter model choice field) offer ``objects``, fetched from its queryset."""
-    field.iterator = partial(_FetchedChoices, objects=objects)
-    field.widget.choices = field.choices
 
 
 class ProgrammeFilter(django_filters.FilterSet):

@@ -9,12 +9,11 @@ import re
 from crispy_forms.layout import Column, Row
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.models import ModelChoiceIterator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from delegations.selectors import delegations_for_officer
-from officers.forms import duplicate_error, form_helper, validate_sane_date
+from officers.forms import duplicate_error, form_helper, offer_fetched, validate_sane_date
 from partners.models import Organisation
 from partners.selectors import folded
 
@@ -27,36 +26,6 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # A number a phone can dial: an optional +, then digits with the usual separators, 3 digits at least.
 PHONE_NUMBER = re.compile(r"\+?(?=(?:\D*\d){3})[\d\s().\-/]+")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-
-
-class FetchedChoiceIterator(ModelChoiceIterator):
-    """A model choice field's options from a list the page has fetched already.
-
-    Django's own iterator runs the field's queryset afresh for every select it renders (it
-    uses ``queryset.iterator()``, which skips any result cache): a page with four city
-    selects would fetch the cities four times.
-    """
-
-    def __init__(self, field, objects):
-        super().__init__(field)
-        self.objects = objects
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in self.objects:
-            yield self.choice(obj)
-
-    def __len__(self):
-        return len(self.objects) + (1 if self.field.empty_label is not None else 0)
-
-    def __bool__(self):
-        return self.field.empty_label is not None or bool(self.objects)
-
-
-def offer(field, objects) -> None:
-    """Render ``field``'s options from ``objects``, in that order; its queryset still checks what is posted."""
-    field.widget.choices = FetchedChoiceIterator(field, objects)
 
 
 class ReminderDaysField(forms.CharField):
@@ -206,7 +175,7 @@ class VisitStopForm(forms.ModelForm):
         """``cities``: every city by name, fetched by a page that offers them in other forms too."""
         super().__init__(*args, **kwargs)
         if cities is not None:
-            offer(self.fields["city"], cities)
+            offer_fetched(self.fields["city"], cities)
         self.fields["position"].required = False
         if not self.instance.pk:
             self.initial["position"] = None
@@ -319,7 +288,7 @@ class ItineraryItemForm(LocalTimesErrorsMixin, forms.ModelForm):
         self.ambiguous = []
         self.fields["city"].queryset = cities_for_visit(self.instance.visit)
         if cities is not None:
-            offer(self.fields["city"], cities)
+            offer_fetched(self.fields["city"], cities)
         self.fields["city"].help_text = _("Times are read in this city's local time.")
         self.fields["host_organisations"].queryset = Organisation.objects.all()
         self.fields["host_organisations"].widget.attrs["size"] = 6
@@ -464,8 +433,8 @@ class TravelLegForm(LocalTimesErrorsMixin, forms.ModelForm):
         self.fields["from_city"].help_text = _("The departure is read in this city's local time.")
         self.fields["to_city"].queryset = cities_for_visit(visit)
         if cities is not None:
-            offer(self.fields["from_city"], cities)
-            offer(self.fields["to_city"], cities)
+            offer_fetched(self.fields["from_city"], cities)
+            offer_fetched(self.fields["to_city"], cities)
         self.fields["to_city"].help_text = _("The arrival is read in this city's local time.")
         members = self.fields["members"]
         members.queryset = (
