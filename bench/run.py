@@ -124,7 +124,7 @@ def load_scale(env: dict, scale: int) -> dict:
 
 def count_queries(env: dict) -> dict:
     flush_redis(env["REDIS_URL"])
-    return last_json(manage(env, "bench_queries"))
+    return last_json(manage(env, "bench_queries", "--reads"))
 
 
 # Processes --------------------------------------------------------------------------------------
@@ -422,6 +422,23 @@ def markdown(results: dict) -> str:
     lines += ["", "| target | measured | met |", "|---|---|---|"]
     for verdict in results["targets"]:
         lines.append(f"| {verdict['target']} | {verdict['measured']} | {'met' if verdict['met'] else '**not met**'} |")
+    over = {
+        name: counts["large"]
+        for name, counts in results["queries"].items()
+        if counts["large"]["cold"] > TARGETS["queries"] and counts["large"].get("cold_reads")
+    }
+    if over:
+        lines += [
+            "",
+            f"What each page over {TARGETS['queries']} cold queries asks, statement by statement at scale "
+            f"{c['scale']} (`manage.py bench_queries --reads`; `--show` prints the SQL):",
+            "",
+            "| page | cold statements |",
+            "|---|---|",
+        ]
+        for name, counts in over.items():
+            statements = "; ".join(f"{number}. {read}" for number, read in enumerate(counts["cold_reads"], 1))
+            lines.append(f"| {name} | {statements} |")
     profiles = results.get("profiles") or {}
     if profiles:
         lines += [
