@@ -216,7 +216,7 @@ PAGES = {
     "dashboard": (_dashboard, 6),  # with the programme choices of its scope
     "visit_list": (_visits, 6),
     "visit_detail": (_visit_detail, 18),  # cold cache; served again from the cache: 5 (test_page_caching)
-    "planner": (_planner, 9),
+    "planner": (_planner, 8),
     "programme_list": (_programmes, 4),
     "programme_detail": (_programme_detail, 6),
     "theme_list": (_themes, 4),

@@ -8,6 +8,7 @@ keyboard or a browser without JavaScript does everything a mouse does.
 from csp.constants import NONCE
 from csp.decorators import csp_update
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from officers.roles import officer_required
+from officers.roles import officer_confirmed, officer_required
 from pagecache.pages import cached_page
 
 from .. import services
@@ -81,9 +82,11 @@ def _planner_page(request, visit, *, status=200, **given):
 
 @csp_update(PLANNER_CSP)
 @cached_page
-@officer_required
+@login_required
 def planner(request, pk: int):
-    return _planner_page(request, _officer_visit(request, pk))
+    visit = _officer_visit(request, pk)  # 404 to anyone but the visit's officers
+    officer_confirmed(request.user)  # reached through visits_for_officer: the menu's check need not ask
+    return _planner_page(request, visit)
 
 
 def _wants_json(request) -> bool:
