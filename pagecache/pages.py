@@ -219,8 +219,9 @@ def _in_time(entry: dict) -> bool:
 
 def _mark_private(response) -> None:
     patch_vary_headers(response, ("Cookie", "Accept-Language"))
-    if "Cache-Control" not in response:
-        patch_cache_control(response, private=True, no_cache=True)
+    # Added to what the view said (the offline pages' "private"): without no-cache a browser may
+    # reuse a page it holds for a tenth of its age (heuristic freshness) and show a stale itinerary.
+    patch_cache_control(response, private=True, no_cache=True)
 
 
 def cached_page(view=None, *, unless_session: tuple[str, ...] = (), vary_on_session: tuple[str, ...] = ()):

@@ -122,6 +122,22 @@ def test_a_304_to_a_page_with_forms_neither_masks_a_token_nor_sends_the_csrf_coo
     assert fresh.status_code == 200 and "csrftoken" in fresh.cookies
 
 
+def test_the_delegates_itinerary_is_asked_again_every_time_stored_hit_or_304(client, delegate):
+    visit = _visit_with_items(1)
+    DelegationMemberFactory(delegation=visit.delegation, participant=delegate[1])
+    client.force_login(delegate[0])
+    url = reverse("my:itinerary", args=[visit.pk])
+    client.get(url)  # the first look writes its mark: not stored
+
+    stored, hit = client.get(url), client.get(url)
+    not_modified = client.get(url, headers={"If-None-Match": hit["ETag"]})
+
+    assert [stored["X-Page-Cache"], hit["X-Page-Cache"], not_modified.status_code] == ["stored", "hit", 304]
+    for response in (stored, hit, not_modified):
+        # "private" from the offline copy, and "no-cache": no heuristic freshness for a changed itinerary.
+        assert set(response["Cache-Control"].replace(" ", "").split(",")) == {"private", "no-cache"}
+
+
 @pytest.mark.parametrize("size", [1, 5])
 def test_itinerary_looked_at_again_costs_five_queries_and_no_write(client, delegate, size, django_assert_num_queries):
     visit = _visit_with_items(size)
