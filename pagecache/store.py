@@ -83,12 +83,15 @@ def lookup(key: str, *, body: bool = False):
         pipeline.get(key)
         if body:
             pipeline.get(key + ":body")
-        # An epoch, made when the hash is: should Redis lose the hash (eviction, flush), every
-        # entry made before is stale with it, not valid again at version 0.
-        pipeline.hsetnx(_versions_key(), EPOCH, os.urandom(8).hex())
         pipeline.hgetall(_versions_key())
         answers = pipeline.execute()[len(unsent) :]
-        return answers[0], (answers[1] if body else None), answers[-1]
+        versions = answers[-1]
+        if EPOCH.encode() not in versions:
+            # An epoch, made when the hash is: should Redis lose the hash (eviction, flush), every
+            # entry made before is stale with it, not valid again at version 0.
+            client.hsetnx(_versions_key(), EPOCH, os.urandom(8).hex())
+            versions = client.hgetall(_versions_key())
+        return answers[0], (answers[1] if body else None), versions
 
     answer = _redis(None, read)
     if answer is None:

@@ -102,6 +102,20 @@ def test_cached_visit_editor_carries_the_requests_csrf_token(officer):
     assert not ItineraryItem.objects.filter(pk=item.pk).exists()
 
 
+def test_a_lost_version_hash_makes_every_stored_page_stale(client, officer):
+    from django.core.cache import cache
+
+    visit = _visit_with_items(1, programme=officer.programme)
+    url = reverse("visits:visit_detail", args=[visit.pk])
+    client.force_login(officer)
+    assert [client.get(url)["X-Page-Cache"], client.get(url)["X-Page-Cache"]] == ["stored", "hit"]
+
+    # Redis evicts or loses the versions (every table back at "version 0"): a new epoch, so no old entry holds.
+    cache._cache.get_client(write=True).delete(cache.make_key("pagecache:versions"))
+
+    assert [client.get(url)["X-Page-Cache"], client.get(url)["X-Page-Cache"]] == ["stored", "hit"]
+
+
 def test_a_304_to_a_page_with_forms_neither_masks_a_token_nor_sends_the_csrf_cookie_again(officer):
     visit = _visit_with_items(1, programme=officer.programme)
     url = reverse("visits:visit_detail", args=[visit.pk])
