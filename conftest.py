@@ -38,6 +38,17 @@ def superuser(db):
 
 
 @pytest.fixture
+def officer(django_user_model):
+    """An officer of one programme (``officer.programme``); a test module may define its own."""
+    from visits.tests.factories import ProgrammeFactory
+
+    user = django_user_model.objects.create_user(username="officer@example.org", email="officer@example.org")
+    user.programme = ProgrammeFactory()
+    user.programme.officers.add(user)
+    return user
+
+
+@pytest.fixture
 def admin_client(client, superuser):
     client.force_login(superuser)
     return client

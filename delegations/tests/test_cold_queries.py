@@ -11,19 +11,11 @@ from django.urls import reverse
 
 from pagecache import store
 from partners.tests.factories import CityFactory, OrganisationFactory
-from visits.tests.factories import ProgrammeFactory, StudyVisitFactory
+from visits.tests.factories import StudyVisitFactory
 
 from .factories import DelegationFactory, DelegationMemberFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def officer(django_user_model):
-    user = django_user_model.objects.create_user(username="o@example.org", email="o@example.org")
-    user.programme = ProgrammeFactory()
-    user.programme.officers.add(user)
-    return user
 
 
 def _delegation(officer, size):

@@ -11,7 +11,6 @@ from pagecache import store
 from partners.tests.factories import CityFactory, OrganisationFactory
 from visits.tests.factories import (
     ItineraryItemFactory,
-    ProgrammeFactory,
     StudyVisitFactory,
     ThemeFactory,
     TravelLegFactory,
@@ -19,14 +18,6 @@ from visits.tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def officer(django_user_model):
-    user = django_user_model.objects.create_user(username="cold@example.org", email="cold@example.org")
-    user.programme = ProgrammeFactory()
-    user.programme.officers.add(user)
-    return user
 
 
 def _visit(officer, size):
