@@ -34,10 +34,15 @@ class CityListView(OfficerListView):
         return City.objects.annotate(organisation_count=Count("organisations", distinct=True)).order_by("name")
 
 
+def _city(pk: int) -> City:
+    """The city, knowing whether anything refers to it (``referenced``: Delete is offered only if not)."""
+    return get_object_or_404(City.objects.annotate(referenced=referenced(City)), pk=pk)
+
+
 @cached_page
 @officer_required
 def city_detail(request, pk: int):
-    city = get_object_or_404(City.objects.annotate(referenced=referenced(City)), pk=pk)
+    city = _city(pk)
     memberships = city.memberships.select_related("network").order_by("network__name", "since")
     organisations = city.organisations.order_by("name")
     context = {
@@ -51,7 +56,7 @@ def city_detail(request, pk: int):
 
 @officer_required
 def city_edit(request, pk: int | None = None):
-    city = get_object_or_404(City.objects.annotate(referenced=referenced(City)), pk=pk) if pk else None
+    city = _city(pk) if pk else None
     form = CityForm(request.POST or None, instance=city)
     if form.is_valid():
         city = form.save()
@@ -159,7 +164,7 @@ def _delete(request, obj, *, service, done_url: str, kept_url: str):
 
 @officer_required
 def city_merge(request, pk: int):
-    city = get_object_or_404(City.objects.annotate(referenced=referenced(City)), pk=pk)
+    city = _city(pk)
     form = MergeForm(request.POST or None, queryset=City.objects.exclude(pk=city.pk).order_by("name", "region"))
     return _merge_page(
         request,
@@ -175,7 +180,7 @@ def city_merge(request, pk: int):
 @officer_required
 @require_POST
 def city_delete(request, pk: int):
-    city = get_object_or_404(City.objects.annotate(referenced=referenced(City)), pk=pk)
+    city = _city(pk)
     return _delete(
         request,
         city,

@@ -118,6 +118,17 @@ def _marks_by_entry(changes) -> dict[tuple[str, int], list]:
     return marks
 
 
+def _delegate_entries(visit: StudyVisit, participant: Participant) -> tuple:
+    """The visit's items, the group legs the person travels on, their own travel and stays (querysets),
+    with no query for a kind the visit's counts (``with_delegate_counts`` / stamps) found none of."""
+    return (
+        unless_counted_none(itinerary_for_visit(visit), visit, "items_count"),
+        unless_counted_none(legs_for_participant([visit.pk], participant), visit, "legs_count"),
+        unless_counted_none(personal_travel_for(visit, participant), visit, "travel_count"),
+        unless_counted_none(accommodations_for(visit, participant), visit, "stays_count"),
+    )
+
+
 def itinerary_body_context(
     visit: StudyVisit, participant: Participant, *, last_seen: dt.datetime | None, changes=()
 ) -> dict:
@@ -127,7 +138,8 @@ def itinerary_body_context(
     that the Now / Next card reads."""
     home_zone = participant.home_zone
     marks = _marks_by_entry(changes)
-    items = list(unless_counted_none(itinerary_for_visit(visit), visit, "items_count"))
+    items, legs, travel, stays = _delegate_entries(visit, participant)
+    items = list(items)
     for item in items:
         local_offset = item.local_start.utcoffset()
         item.home_differs = bool(home_zone) and item.starts_at.astimezone(home_zone).utcoffset() != local_offset
@@ -148,9 +160,7 @@ def itinerary_body_context(
             address=item.address,
         )
         item.changed = bool(item.change) or (last_seen is not None and item.updated_at > last_seen)
-    legs = list(unless_counted_none(legs_for_participant([visit.pk], participant), visit, "legs_count"))
-    travel = list(unless_counted_none(personal_travel_for(visit, participant), visit, "travel_count"))
-    stays = list(unless_counted_none(accommodations_for(visit, participant), visit, "stays_count"))
+    legs, travel, stays = list(legs), list(travel), list(stays)
     host_cities = {stop.city_id for stop in visit.stops.all()}
     for stay in stays:
         # Said, not refused: a night before the visit or in a stopover city is real life.
@@ -338,13 +348,8 @@ def _ics_response(request, body: bytes, *, filename: str, attachment: bool, lang
 @require_safe
 def visit_ics(request, pk: int):
     visit, participant = _delegate_visit(request, pk, with_counts=True)
-    calendar = calendar_for_delegate(
-        unless_counted_none(itinerary_for_visit(visit), visit, "items_count"),
-        name=visit.title,
-        legs=unless_counted_none(legs_for_participant([visit.pk], participant), visit, "legs_count"),
-        travel=unless_counted_none(personal_travel_for(visit, participant), visit, "travel_count"),
-        accommodations=unless_counted_none(accommodations_for(visit, participant), visit, "stays_count"),
-    )
+    items, legs, travel, stays = _delegate_entries(visit, participant)
+    calendar = calendar_for_delegate(items, name=visit.title, legs=legs, travel=travel, accommodations=stays)
     return _ics_response(
         request,
         calendar.to_ical(),
